@@ -1,0 +1,26 @@
+"""The audit log: who created, changed, deleted, revealed or exported what."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from db.models import AuditLog
+
+
+def record(
+    session: Session,
+    action: str,
+    table_name: str | None = None,
+    record_uuid: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Add an audit entry in the caller's transaction; `detail` must hold no personal data."""
+    session.add(
+        AuditLog(
+            username=session.info.get("user"),
+            action=action,
+            table_name=table_name,
+            record_uuid=record_uuid,
+            detail=detail,
+        )
+    )

@@ -1,0 +1,1 @@
+"""Database layer: SQLAlchemy models, the engine and sessions, and schema versioning."""

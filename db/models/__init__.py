@@ -1,0 +1,72 @@
+"""All mapped tables; importing this package registers them on `Base.metadata`."""
+
+from db.models.cases import (
+    Award,
+    CaseDissuader,
+    Commendation,
+    ConfidentialReporter,
+    DissuasionCase,
+    FraudType,
+    ReportClue,
+)
+from db.models.households import Household, Letter, LetterTemplate, Resident, Visit
+from db.models.org import (
+    Employee,
+    Grid,
+    LeadingGroup,
+    LeadingGroupMember,
+    Person,
+    PublicityGroup,
+    Unit,
+    UnitRole,
+)
+from db.models.system import Attachment, AuditLog, Setting, User
+from db.models.work import (
+    CallbackCall,
+    CallbackSample,
+    CaseStat,
+    FraudFreeTitle,
+    Inspection,
+    Meeting,
+    MeetingAttendance,
+    MeetingDecision,
+    PublicityActivity,
+    PublicityPlanItem,
+)
+
+__all__ = [
+    "Attachment",
+    "AuditLog",
+    "Award",
+    "CallbackCall",
+    "CallbackSample",
+    "CaseDissuader",
+    "CaseStat",
+    "Commendation",
+    "ConfidentialReporter",
+    "DissuasionCase",
+    "Employee",
+    "FraudFreeTitle",
+    "FraudType",
+    "Grid",
+    "Household",
+    "Inspection",
+    "LeadingGroup",
+    "LeadingGroupMember",
+    "Letter",
+    "LetterTemplate",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingDecision",
+    "Person",
+    "PublicityActivity",
+    "PublicityGroup",
+    "PublicityPlanItem",
+    "Resident",
+    "ReportClue",
+    "Setting",
+    "Unit",
+    "UnitRole",
+    "User",
+    "Visit",
+]
