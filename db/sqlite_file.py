@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import sys
 from pathlib import Path
 from typing import IO
@@ -25,7 +26,9 @@ def check_file(path: Path) -> None:
         # An empty file is what some tools create as a placeholder: SQLite accepts it.
         if header and header != SQLITE_HEADER:
             raise NotSqliteError(path)
-        if not os.access(path, os.W_OK):
+        # The write bits count even for root: a file marked read-only is meant to stay as it is.
+        no_write_bits = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        if no_write_bits or not os.access(path, os.W_OK):
             raise ReadOnlyDatabaseError(path)
     folder = path.parent if path.parent != Path("") else Path(".")
     if not os.access(folder, os.W_OK):

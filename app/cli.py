@@ -1,0 +1,128 @@
+"""The command line: one parser for the GUI start and every subcommand.
+
+`wuzha` starts the GUI (see ui/entry.py); `wuzha --db FILE <command>` runs a command.
+Later issues add subcommands here, with `add_command`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app import APP_TITLE, __version__
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line of the program."""
+    parser = argparse.ArgumentParser(
+        prog="wuzha",
+        description=f"{APP_TITLE}：乡镇反电信网络诈骗工作台账。不带命令时启动图形界面。",
+    )
+    parser.add_argument("--db", type=Path, metavar="FILE", help="数据库文件（默认：用户数据目录）")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="在空数据库中生成演示乡镇")
+    demo.add_argument("--households", type=int, default=3000, help="住户数（默认 3000）")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    demo.set_defaults(handler=cmd_demo)
+
+    check = commands.add_parser("check", help="检查数据库完整性并列出各表记录数")
+    check.set_defaults(handler=cmd_check)
+
+    backup = commands.add_parser("backup", help="把数据库备份到文件或文件夹")
+    backup.add_argument("destination", type=Path, help="备份文件或文件夹")
+    backup.set_defaults(handler=cmd_backup)
+    return parser
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - app.database.Database
+    from app.database import open_database
+
+    return open_database(args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo township into an empty database."""
+    from app.demo import build_demo
+    from app.progress import Progress, run_to_end
+
+    if args.households < 1:
+        print("住户数必须大于0", file=sys.stderr)
+        return 2
+    database = _open(args)
+    last = [-1]
+
+    def report(step: Progress) -> None:
+        percent = step.done * 100 // max(step.total, 1)
+        if percent // 10 != last[0]:
+            last[0] = percent // 10
+            print(f"{percent:3d}% {step.message}", file=sys.stderr)
+
+    try:
+        summary = run_to_end(
+            build_demo(database.engine, households=args.households, seed=args.seed), report
+        )
+    finally:
+        database.close()
+    print(f"演示乡镇已生成：{database.display_name}")
+    for table, count in summary.counts.items():
+        print(f"{table}\t{count}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print the table counts and every problem found; exit 1 when there is one."""
+    from app.integrity import check_database
+
+    database = _open(args)
+    try:
+        report = check_database(database.engine)
+    finally:
+        database.close()
+    print(f"数据库：{database.display_name}")
+    print(f"{'表':<24}{'记录数':>10}{'已删除':>10}")
+    for c in report.counts:
+        print(f"{c.table:<24}{c.live:>10}{c.deleted:>10}")
+    if report.ok:
+        print("检查结果：正常")
+        return 0
+    print("检查结果：发现问题")
+    for problem in report.problems:
+        print(f"  - {problem}")
+    return 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the database to a file or a folder."""
+    from app.backup import backup_database
+
+    database = _open(args)
+    try:
+        if database.path is None:
+            print("服务器数据库请用数据库自带的工具备份", file=sys.stderr)
+            return 2
+        target = backup_database(database.path, args.destination)
+    finally:
+        database.close()
+    print(f"已备份到：{target}")
+    return 0
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; known failures print their Chinese message and exit 1."""
+    from app.validation import ValidationError
+    from db.errors import DatabaseOpenError
+
+    try:
+        return args.handler(args)
+    except (DatabaseOpenError, ValidationError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,237 @@
+"""The main window: tabs, the 文件/帮助 menus and the status bar; and switching databases."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from app import APP_TITLE, __version__
+from app.database import Database
+from app.overview import counts
+
+log = logging.getLogger(__name__)
+
+TabFactory = Callable[[Database, str | None], QWidget]
+
+
+def _overview(db: Database, _user: str | None) -> QWidget:
+    from ui.tabs.overview_tab import OverviewTab
+
+    return OverviewTab(db.engine)
+
+
+def _units(db: Database, user: str | None) -> QWidget:
+    from ui.tabs.units_tab import UnitsTab
+
+    return UnitsTab(db.engine, user)
+
+
+def _households(db: Database, user: str | None) -> QWidget:
+    from ui.tabs.households_tab import HouseholdsTab
+
+    return HouseholdsTab(db.engine, user)
+
+
+def _coming(text: str) -> TabFactory:
+    def factory(_db: Database, _user: str | None) -> QWidget:
+        from ui.tabs.placeholder_tab import PlaceholderTab
+
+        return PlaceholderTab(text)
+
+    return factory
+
+
+# Title and factory of every tab, in order. Tabs are built when first shown: start-up stays fast.
+TABS: tuple[tuple[str, TabFactory], ...] = (
+    ("概览", _overview),
+    ("成员单位", _units),
+    ("入户走访", _households),
+    ("承诺书与告知书", _coming("告知书、承诺书的打印、送达、签回登记与签名。")),
+    ("劝阻案例", _coming("劝阻案例登记、统计图表、典型案例汇编。")),
+    ("奖励", _coming("一事一奖、一案一奖、举报奖励的审批与发放，表彰与通报批评。")),
+    ("工作例会", _coming("季度例会、出席情况、议定事项与会议纪要打印。")),
+    ("宣传活动", _coming("年度宣传计划、宣传活动报送与统计。")),
+    ("督导考核", _coming("督导检查、电话回访抽查、月度通报、双降与年度考核。")),
+)
+
+
+class MainWindow(QMainWindow):
+    """One database's window. Asks its controller to open another database via signals."""
+
+    openRequested = Signal(Path)  # noqa: N815 - Qt signal naming
+    newRequested = Signal(Path)  # noqa: N815
+
+    def __init__(self, database: Database, user: str | None = None) -> None:
+        super().__init__()
+        self.database = database
+        self.user = user
+        self.setWindowTitle(f"{APP_TITLE} — {database.display_name}")
+        self.resize(1200, 760)
+        self.tabs = QTabWidget()
+        self._built: dict[int, QWidget] = {}
+        for title, _factory in TABS:
+            self.tabs.addTab(QWidget(), title)
+        self.tabs.currentChanged.connect(self._ensure_tab)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self.db_label = QLabel()
+        self.counts_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.refresh_status()
+        self._ensure_tab(0)
+
+    def tab_widget(self, title: str) -> QWidget:
+        """The tab of that title, built if it was not yet."""
+        index = [t for t, _ in TABS].index(title)
+        self._ensure_tab(index)
+        return self._built[index]
+
+    def _ensure_tab(self, index: int) -> None:
+        if index < 0 or index in self._built:
+            return
+        title, factory = TABS[index]
+        widget = factory(self.database, self.user)
+        self._built[index] = widget
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(file_menu, "新建数据库(&N)…", self._new_database, QKeySequence.StandardKey.New)
+        self._action(file_menu, "打开数据库(&O)…", self._open_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "备份数据库(&B)…", self._backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "设置(&S)…", self._settings)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于(&A)", self._about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def refresh_status(self) -> None:
+        """Show the database path and the number of units, households and residents."""
+        c = counts(self.database.engine)
+        self.db_label.setText(f"数据库：{self.database.display_name}")
+        self.counts_label.setText(
+            f"成员单位 {c['units']:,} 个　住户 {c['households']:,} 户　居民 {c['residents']:,} 人"
+        )
+
+    # -- menu actions ----------------------------------------------------------------------------
+    def _new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "新建数据库", str(Path.home() / "无诈台账.sqlite"), "数据库 (*.sqlite)"
+        )
+        if path:
+            self.newRequested.emit(Path(path))
+
+    def _open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "打开数据库", str(Path.home()), "数据库 (*.sqlite *.db);;所有文件 (*)"
+        )
+        if path:
+            self.openRequested.emit(Path(path))
+
+    def _backup(self) -> None:
+        from app.backup import backup_database, default_backup_name
+
+        if self.database.path is None:
+            QMessageBox.information(self, "备份", "服务器数据库请使用数据库服务器的备份工具。")
+            return
+        suggested = self.database.path.parent / default_backup_name(self.database.path)
+        path, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库 (*.sqlite)")
+        if not path:
+            return
+        try:
+            target = backup_database(self.database.path, Path(path))
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "备份失败", f"备份没有完成：{exc}")
+            return
+        QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{target}")
+
+    def _settings(self) -> None:
+        from ui.settings_dialog import open_settings
+
+        open_settings(self, self.database.engine, self.user)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"关于{APP_TITLE}",
+            f"<h3>{APP_TITLE} {__version__}</h3>"
+            "<p>乡镇反电信网络诈骗工作台账：成员单位、入户走访、告知书与承诺书、"
+            "劝阻案例与奖励、工作例会、宣传活动、督导考核。</p>"
+            "<p>数据全部保存在本机数据库文件中，无需联网。</p>"
+            "<p>字体：Noto Serif CJK SC（SIL Open Font License 1.1）。</p>",
+        )
+
+
+class WindowController:
+    """Owns the open database and its window; opening another database replaces both."""
+
+    def __init__(self, database: Database, user: str | None = None) -> None:
+        self.user = user or getpass.getuser()
+        self.database = database
+        self.window = self._make_window(database)
+
+    def _make_window(self, database: Database) -> MainWindow:
+        window = MainWindow(database, self.user)
+        window.openRequested.connect(self.switch_to)
+        window.newRequested.connect(self.create_and_switch)
+        return window
+
+    def create_and_switch(self, path: Path) -> None:
+        """Create a new, empty database at `path` (never over an existing file) and open it."""
+        if path.exists() and path.stat().st_size > 0:
+            QMessageBox.warning(self.window, "新建数据库", f"文件已存在，不会覆盖：\n{path}")
+            return
+        self.switch_to(path)
+
+    def switch_to(self, path: Path) -> None:
+        """Open `path` in a new window; if it fails, the current database stays open."""
+        from app.database import open_database
+        from db.errors import DatabaseOpenError
+
+        if self.database.path is not None and path.resolve() == self.database.path.resolve():
+            return
+        try:
+            database = open_database(path)
+        except DatabaseOpenError as exc:
+            QMessageBox.warning(self.window, "无法打开数据库", str(exc))
+            return
+        old_window, old_database = self.window, self.database
+        self.database = database
+        self.window = self._make_window(database)
+        self.window.show()
+        old_window.close()
+        old_window.deleteLater()
+        old_database.close()
+        log.info("switched database")
+
+    def close(self) -> None:
+        """Release the database when the program ends."""
+        self.database.close()

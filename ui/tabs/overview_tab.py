@@ -1,0 +1,78 @@
+"""概览: the township's key figures at a glance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from sqlalchemy import Engine
+
+from app.overview import Overview, overview
+
+
+class _Card(QFrame):
+    """A figure with its caption and a small note."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("—")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.note = QLabel("")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(caption))
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+
+
+class OverviewTab(QWidget):
+    """The figures of `app.overview`, refreshed whenever the tab is shown."""
+
+    CARDS = (
+        ("households", "住户"),
+        ("visited", "今年已走访"),
+        ("notice", "告知书已送达"),
+        ("commitment", "承诺书已签回"),
+        ("app", "已安装国家反诈中心APP（人）"),
+        ("cases", "本月劝阻案例"),
+        ("saved", "今年劝阻止损（元）"),
+        ("meetings", "本季度工作例会"),
+        ("roles", "未报齐四员的单位"),
+    )
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.cards = {key: _Card(caption) for key, caption in self.CARDS}
+        grid = QGridLayout(self)
+        for i, card in enumerate(self.cards.values()):
+            grid.addWidget(card, i // 3, i % 3)
+        grid.setRowStretch(len(self.CARDS) // 3 + 1, 1)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        """Recompute on every visit: other tabs may have changed the data."""
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self, today: date | None = None) -> Overview:
+        """Compute and show the figures."""
+        o = overview(self.engine, today)
+        share = Overview.share
+        figures = {
+            "households": (f"{o.households:,}", f"居民 {o.residents:,} 人，村居 {o.villages} 个"),
+            "visited": (f"{o.visited_this_year:,}", share(o.visited_this_year, o.households)),
+            "notice": (f"{o.notice_delivered:,}", share(o.notice_delivered, o.households)),
+            "commitment": (f"{o.commitment_signed:,}", share(o.commitment_signed, o.households)),
+            "app": (f"{o.app_installed:,}", share(o.app_installed, o.residents)),
+            "cases": (f"{o.cases_this_month:,}", ""),
+            "saved": (f"{o.saved_this_year_fen / 100:,.2f}", ""),
+            "meetings": (str(o.meetings_this_quarter), "" if o.meetings_this_quarter else "本季度尚未召开"),
+            "roles": (str(o.units_missing_roles), f"共 {o.units} 个成员单位"),
+        }
+        for key, (value, note) in figures.items():
+            self.cards[key].value.setText(value)
+            self.cards[key].note.setText(note)
+        return o
