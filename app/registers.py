@@ -117,13 +117,7 @@ class SqlRegister:
     ) -> list[Row]:
         """Rows `offset`..`offset+limit` of the query in its sort order."""
         stmt = self._where(self.select_rows(), query)
-        sort_key = query.sort_key or self.default_sort
-        selected = stmt.selected_columns
-        if sort_key is not None:
-            col = selected[sort_key]
-            stmt = stmt.order_by(col.desc() if query.descending else col.asc())
-        stmt = stmt.order_by(selected["id"].desc() if query.descending else selected["id"])
-        stmt = stmt.offset(offset).limit(limit)
+        stmt = stmt.order_by(*self._order(stmt, query)).offset(offset).limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         maskers = [
@@ -137,6 +131,32 @@ class SqlRegister:
                 values[i] = mask(kind, values[i])
             result.append(Row(r.id, tuple(values)))
         return result
+
+    def _order(self, stmt: Select, query: RegisterQuery) -> list[ColumnElement]:
+        """The ORDER BY of a query: its sort column (or the default), then id as tie-breaker."""
+        selected = stmt.selected_columns
+        sort_key = query.sort_key or self.default_sort
+        order = []
+        if sort_key is not None:
+            col = selected[sort_key]
+            order.append(col.desc() if query.descending else col.asc())
+        order.append(selected["id"].desc() if query.descending else selected["id"].asc())
+        return order
+
+    def position(self, query: RegisterQuery, record_id: int) -> int | None:
+        """The 0-based row of a record in the query's order, or None if it does not match.
+
+        Lets a table keep a record selected after a write, without reading every page.
+        """
+        stmt = self._where(self.select_rows(), query)
+        numbered = stmt.add_columns(
+            func.row_number().over(order_by=self._order(stmt, query)).label("_position")
+        ).subquery()
+        with self.engine.connect() as conn:
+            number = conn.execute(
+                select(numbered.c._position).where(numbered.c.id == record_id)
+            ).scalar()
+        return None if number is None else number - 1
 
     def column_index(self, key: str) -> int:
         """The position of a column key."""

@@ -1,0 +1,259 @@
+"""A form built from a register's `FormField`s; saving goes through a callback that validates.
+
+The dialog does not validate by itself: the service does (the same rules as imports), and a
+`ValidationError` comes back here as red messages under the fields, with the dialog still open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.validation import FormField, ValidationError
+
+SaveCallback = Callable[[dict[str, Any]], None]
+
+ERROR_STYLE = "color: #c0392b;"
+REQUIRED_MARK = '<span style="color:#c0392b;">*</span>'
+NO_CHOICE = "请选择…"
+# QDateEdit cannot be empty: its minimum date stands for "not filled in".
+EMPTY_DATE = QDate(1900, 1, 1)
+EMPTY_DATE_TEXT = "未填写"
+
+
+class DateEdit(QDateEdit):
+    """A date field with a calendar popup and ISO display that may be left empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(EMPTY_DATE)
+        self.setSpecialValueText(EMPTY_DATE_TEXT)
+        self.setDate(EMPTY_DATE)
+        self.calendarWidget().installEventFilter(self)
+
+    def value(self) -> date | None:
+        """The chosen date, or None when empty."""
+        chosen = self.date()
+        return None if chosen == EMPTY_DATE else date(chosen.year(), chosen.month(), chosen.day())
+
+    def set_value(self, value: date | None) -> None:
+        """Show a date; None (or anything not a date) empties the field."""
+        if isinstance(value, date):
+            self.setDate(QDate(value.year, value.month, value.day))
+        else:
+            self.setDate(EMPTY_DATE)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """An empty field opens its calendar on this month, not on January 1900."""
+        if event.type() == QEvent.Type.Show and self.value() is None:
+            today = QDate.currentDate()
+            self.calendarWidget().setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
+
+
+def make_editor(form_field: FormField) -> QWidget:
+    """The input widget of one field kind."""
+    kind = form_field.kind
+    if kind == "multiline":
+        editor: QWidget = QPlainTextEdit()
+        editor.setTabChangesFocus(True)
+        editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 4 + 12)
+        editor.setPlaceholderText(form_field.placeholder)
+    elif kind == "choice":
+        editor = QComboBox()
+        editor.addItem(NO_CHOICE, None)
+        for value, label in form_field.choice_list():
+            editor.addItem(label, value)
+    elif kind == "date":
+        editor = DateEdit()
+        if form_field.required:
+            editor.setDate(QDate.currentDate())
+    elif kind == "bool":
+        editor = QCheckBox()
+    elif kind in ("text", "phone", "id_number", "int"):
+        editor = QLineEdit()
+        editor.setPlaceholderText(form_field.placeholder)
+        if kind == "int":
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+    else:
+        raise ValueError(f"unknown field kind {kind}")
+    if form_field.help:
+        editor.setToolTip(form_field.help)
+    return editor
+
+
+def read_editor(editor: QWidget) -> Any:
+    """The raw value in an editor, as `clean_value` expects it."""
+    if isinstance(editor, QPlainTextEdit):
+        return editor.toPlainText()
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    if isinstance(editor, DateEdit):
+        return editor.value()
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QLineEdit):
+        return editor.text()
+    raise TypeError(type(editor))
+
+
+def write_editor(editor: QWidget, value: Any) -> None:
+    """Show a stored value in an editor."""
+    if isinstance(editor, QPlainTextEdit):
+        editor.setPlainText("" if value is None else str(value))
+    elif isinstance(editor, QComboBox):
+        index = editor.findData(value) if value is not None else 0
+        if index < 0:
+            # a code no longer offered stays visible, so saving it is refused, not lost silently
+            editor.addItem(str(value), value)
+            index = editor.count() - 1
+        editor.setCurrentIndex(index)
+    elif isinstance(editor, DateEdit):
+        editor.set_value(value)
+    elif isinstance(editor, QCheckBox):
+        editor.setChecked(bool(value))
+    elif isinstance(editor, QLineEdit):
+        editor.setText("" if value is None else str(value))
+        editor.setCursorPosition(0)
+    else:
+        raise TypeError(type(editor))
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class FormDialog(QDialog):
+    """A form over `fields`: 保存 calls `save(values)`, which raises ValidationError to refuse.
+
+    Esc or 取消 closes without saving; Ctrl+Enter saves from any field.
+    """
+
+    def __init__(
+        self,
+        fields: Sequence[FormField],
+        save: SaveCallback,
+        *,
+        title: str = "",
+        values: Mapping[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.fields = tuple(fields)
+        self._save = save
+        self.editors: dict[str, QWidget] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+
+        layout = QVBoxLayout(self)
+        self.general_error = _error_label()
+        layout.addWidget(self.general_error)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for form_field in self.fields:
+            editor = make_editor(form_field)
+            error = _error_label()
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(2)
+            cell_layout.addWidget(editor)
+            cell_layout.addWidget(error)
+            text = form_field.label + (f" {REQUIRED_MARK}" if form_field.required else "")
+            label = QLabel(text)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setBuddy(editor)
+            form.addRow(label, cell)
+            self.editors[form_field.key] = editor
+            self.error_labels[form_field.key] = error
+            self.labels[form_field.key] = label
+        layout.addLayout(form)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button.setText("保存")
+        self.cancel_button.setText("取消")
+        self.save_button.setToolTip("保存（Ctrl+Enter）")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+
+        if values:
+            self.set_values(values)
+        if self.fields:
+            self.editors[self.fields[0].key].setFocus()
+
+    def values(self) -> dict[str, Any]:
+        """The raw values in the form, by field key (cleaning is the service's job)."""
+        return {key: read_editor(editor) for key, editor in self.editors.items()}
+
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fill the form; keys without a field are ignored."""
+        for key, value in values.items():
+            if key in self.editors:
+                write_editor(self.editors[key], value)
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Show each message under its field (key "" at the top); focus the first bad field."""
+        self.clear_errors()
+        general = [message for key, message in errors.items() if key not in self.editors]
+        if general:
+            self.general_error.setText("\n".join(general))
+            self.general_error.show()
+        first_bad: QWidget | None = None
+        for form_field in self.fields:
+            message = errors.get(form_field.key)
+            if message:
+                self.error_labels[form_field.key].setText(message)
+                self.error_labels[form_field.key].show()
+                first_bad = first_bad or self.editors[form_field.key]
+        if first_bad is not None:
+            first_bad.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(first_bad, QLineEdit):
+                first_bad.selectAll()
+
+    def clear_errors(self) -> None:
+        """Hide every error message."""
+        for label in (self.general_error, *self.error_labels.values()):
+            label.clear()
+            label.hide()
+
+    def save(self) -> None:
+        """Hand the values to the save callback; close on success, show its errors otherwise."""
+        try:
+            self._save(self.values())
+        except ValidationError as exc:
+            self.show_errors(exc.errors or {"": str(exc)})
+            return
+        self.clear_errors()
+        self.accept()
