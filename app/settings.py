@@ -27,7 +27,7 @@ def load_profile(engine: Engine) -> dict[str, Any]:
     keys = [f.key for f in PROFILE_FIELDS]
     with unit_of_work(engine) as session:
         rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys)))
-        stored = dict(rows.tuples().all())
+        stored = {key: value for key, value in rows}
     return {key: stored.get(key) for key in keys}
 
 

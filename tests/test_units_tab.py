@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
+from qt_input import click, type_text
 from sqlalchemy import select
 
 from app.units import UnitService
@@ -56,27 +55,6 @@ def tab(qtbot, engine, answers):
     with qtbot.waitActive(tab):
         tab.show()
     return tab
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:
-    """Type like a clerk: Latin letters and digits as key clicks, Chinese as an input method does.
-
-    QTest can only click keys of the ASCII range (anything else fails an assertion inside
-    qasciikey.cpp); Chinese never arrives as key presses anyway, but as the commit string of
-    the Pinyin input method, which is what is sent here.
-    """
-    for run in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", text):
-        if run.isascii():
-            qtbot.keyClicks(widget, run)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(run)
-            QApplication.sendEvent(widget, event)
-
-
-def click(qtbot, widget) -> None:
-    assert widget.isEnabled(), widget.text()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def names(tab: UnitsTab) -> list[str]:
