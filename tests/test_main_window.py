@@ -111,3 +111,10 @@ def test_unexpected_error_is_logged_and_shown_and_the_program_goes_on(
     assert "测试用的意外错误" in shown[0][1] and "Traceback" in shown[0][1]
     assert "unexpected error" in caplog.text
     assert window.isVisible()
+
+
+def test_status_bar_follows_writes_in_a_tab(window):
+    units = window.tab_widget("成员单位")
+    units.service.create({"name": "清溪镇司法所", "kind": "institution"})
+    units.recordsChanged.emit()
+    assert "成员单位 2 个" in window.counts_label.text()

@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
             return
         title, factory = TABS[index]
         widget = factory(self.database, self.user)
+        if hasattr(widget, "recordsChanged"):
+            widget.recordsChanged.connect(self.refresh_status)
         self._built[index] = widget
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
