@@ -47,13 +47,13 @@ def test_window_has_every_tab_in_chinese(window):
         assert window.tabs.currentWidget().isVisible()
 
 
-def test_menus_and_status_bar(window, database):
+def test_menus_and_status_bar(qtbot, window, database):
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "帮助(&H)"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_actions == ["新建数据库(&N)…", "打开数据库(&O)…", "备份数据库(&B)…", "设置(&S)…", "退出(&X)"]
     assert str(database.path) in window.db_label.text()
-    assert "成员单位 1 个" in window.counts_label.text()
+    qtbot.waitUntil(lambda: "成员单位 1 个" in window.counts_label.text())
 
 
 def test_bundled_font_has_the_glyphs_and_draws_them(qapp):
@@ -113,8 +113,15 @@ def test_unexpected_error_is_logged_and_shown_and_the_program_goes_on(
     assert window.isVisible()
 
 
-def test_status_bar_follows_writes_in_a_tab(window):
+def test_status_bar_follows_writes_in_a_tab(qtbot, window):
     units = window.tab_widget("成员单位")
     units.service.create({"name": "清溪镇司法所", "kind": "institution"})
     units.recordsChanged.emit()
-    assert "成员单位 2 个" in window.counts_label.text()
+    qtbot.waitUntil(lambda: "成员单位 2 个" in window.counts_label.text())
+
+
+def test_overview_shows_the_figures(qtbot, window):
+    overview = window.tab_widget("概览")
+    qtbot.waitUntil(lambda: overview.cards["roles"].value.text() == "1")
+    assert overview.cards["roles"].note.text() == "共 1 个成员单位"
+    assert overview.cards["households"].value.text() == "0"

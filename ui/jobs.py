@@ -215,3 +215,44 @@ def run_job(
     )
     running.start()
     return running
+
+
+class BackgroundCall(QObject):
+    """A short read (figures, counts) on a pool thread with no dialog; lives on the GUI thread.
+
+    `on_done(result)` runs on the GUI thread; a failure is logged and `on_failed()` runs, so a
+    slow or broken figure never blocks or breaks the window.
+    """
+
+    def __init__(
+        self,
+        parent: QObject,
+        function: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[], None] | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__(parent)
+
+        def job() -> Job:
+            return function()
+            yield  # a generator with no steps: JobRunner drives it like any job
+
+        self.runner = JobRunner(job)
+        self.on_done = on_done
+        self.on_failed = on_failed
+        self.runner.signals.finished.connect(self._finished)
+        self.runner.signals.failed.connect(self._failed)
+        (pool or QThreadPool.globalInstance()).start(self.runner)
+
+    @Slot(object)
+    def _finished(self, result: Any) -> None:
+        self.on_done(result)
+        self.deleteLater()
+
+    @Slot(object, str)
+    def _failed(self, _exc: BaseException, details: str) -> None:
+        log.error("background read failed: %s", details)
+        if self.on_failed is not None:
+            self.on_failed()
+        self.deleteLater()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_TITLE, __version__
 from app.database import Database
-from app.overview import counts
+from ui.jobs import BackgroundCall
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +136,18 @@ class MainWindow(QMainWindow):
         return action
 
     def refresh_status(self) -> None:
-        """Show the database path and the number of units, households and residents."""
-        c = counts(self.database.engine)
+        """Show the database path, and the number of units, households and residents when counted."""
         self.db_label.setText(f"数据库：{self.database.display_name}")
+        engine = self.database.engine
+
+        def count() -> dict[str, int]:
+            from app.overview import counts  # the models load off the GUI thread
+
+            return counts(engine)
+
+        BackgroundCall(self, count, self._show_counts)
+
+    def _show_counts(self, c: dict[str, int]) -> None:
         self.counts_label.setText(
             f"成员单位 {c['units']:,} 个　住户 {c['households']:,} 户　居民 {c['residents']:,} 人"
         )

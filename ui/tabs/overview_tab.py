@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
-from sqlalchemy import Engine
 
-from app.overview import Overview, overview
+from ui.jobs import BackgroundCall
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from app.overview import Overview
 
 
 class _Card(QFrame):
@@ -29,7 +34,10 @@ class _Card(QFrame):
 
 
 class OverviewTab(QWidget):
-    """The figures of `app.overview`, refreshed whenever the tab is shown."""
+    """The figures of `app.overview`, computed on a worker thread whenever the tab is shown.
+
+    The window is usable at once; on a county's 300,000 households the figures take a moment.
+    """
 
     CARDS = (
         ("households", "住户"),
@@ -57,10 +65,20 @@ class OverviewTab(QWidget):
         super().showEvent(event)
         self.refresh()
 
-    def refresh(self, today: date | None = None) -> Overview:
-        """Compute and show the figures."""
-        o = overview(self.engine, today)
-        share = Overview.share
+    def refresh(self, today: date | None = None) -> None:
+        """Start computing the figures; they are shown when ready."""
+        engine = self.engine
+
+        def compute() -> Overview:
+            from app.overview import overview  # the models load off the GUI thread
+
+            return overview(engine, today)
+
+        BackgroundCall(self, compute, self.show_figures)
+
+    def show_figures(self, o: Overview) -> None:
+        """Put computed figures on the cards."""
+        share = o.share
         figures = {
             "households": (f"{o.households:,}", f"居民 {o.residents:,} 人，村居 {o.villages} 个"),
             "visited": (f"{o.visited_this_year:,}", share(o.visited_this_year, o.households)),
@@ -75,4 +93,3 @@ class OverviewTab(QWidget):
         for key, (value, note) in figures.items():
             self.cards[key].value.setText(value)
             self.cards[key].note.setText(note)
-        return o
