@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202 - app.database.Database
+def _open(args: argparse.Namespace):
     from app.database import open_database
 
     return open_database(args.db)

@@ -46,7 +46,9 @@ def resolve_url(db_path: Path | None) -> str:
     return database_url(db_path, default_database_path())
 
 
-def open_database(db_path: Path | None = None, url: str | None = None, lock: bool = True) -> Database:
+def open_database(
+    db_path: Path | None = None, url: str | None = None, lock: bool = True
+) -> Database:
     """Open (creating it if needed) and migrate the database; raise `DatabaseOpenError` if not.
 
     The lock is taken before any migration, so two copies of the program never upgrade the

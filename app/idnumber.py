@@ -46,5 +46,5 @@ def birth_date(value: str) -> date | None:
 
 
 def gender(value: str) -> str:
-    """"男" or "女" from the sequence digit (the 17th character)."""
+    """ "男" or "女" from the sequence digit (the 17th character)."""
     return "男" if int(value[16]) % 2 else "女"

@@ -39,9 +39,7 @@ def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             "units": conn.scalar(select(func.count()).where(Unit.deleted_at.is_(None))),
-            "households": conn.scalar(
-                select(func.count()).where(Household.deleted_at.is_(None))
-            ),
+            "households": conn.scalar(select(func.count()).where(Household.deleted_at.is_(None))),
             "residents": conn.scalar(select(func.count()).where(Resident.deleted_at.is_(None))),
         }
 
@@ -54,7 +52,7 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     live_households = Household.deleted_at.is_(None)
 
-    def households_with_letter(kind: str, statuses: tuple[str, ...]):  # noqa: ANN202
+    def households_with_letter(kind: str, statuses: tuple[str, ...]):
         return select(func.count(distinct(Letter.household_id))).where(
             Letter.kind == kind, Letter.status.in_(statuses), Letter.deleted_at.is_(None)
         )
@@ -76,10 +74,10 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
             visited_this_year=conn.scalar(
                 select(func.count()).where(live_households, Household.last_visited_on >= year_start)
             ),
-            notice_delivered=conn.scalar(
-                households_with_letter("notice", ("delivered", "signed"))
+            notice_delivered=conn.scalar(households_with_letter("notice", ("delivered", "signed"))),
+            commitment_signed=conn.scalar(
+                households_with_letter("commitment_household", ("signed",))
             ),
-            commitment_signed=conn.scalar(households_with_letter("commitment_household", ("signed",))),
             app_installed=conn.scalar(
                 select(func.count()).where(
                     Resident.app_installed_on.is_not(None), Resident.deleted_at.is_(None)

@@ -30,7 +30,7 @@ class Cancelled(Exception):
     """The user cancelled a job; nothing it was writing has been kept."""
 
 
-def run_to_end(job: Job[T], on_progress=None) -> T:  # noqa: ANN001 - any callable
+def run_to_end(job: Job[T], on_progress=None) -> T:
     """Drive a job to completion on this thread (the CLI and tests use this)."""
     while True:
         try:

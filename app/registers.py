@@ -73,7 +73,7 @@ class SqlRegister:
 
     # -- declared by subclasses ------------------------------------------------------------
     def select_rows(self) -> Select:
-        """The SELECT of every live row: `id` first, then one labelled column per register column."""
+        """The SELECT of live rows: `id` first, then one labelled column per register column."""
         raise NotImplementedError
 
     def search_columns(self) -> Sequence[ColumnElement]:
@@ -120,9 +120,7 @@ class SqlRegister:
         stmt = stmt.order_by(*self._order(stmt, query)).offset(offset).limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        maskers = [
-            (i, c.personal) for i, c in enumerate(self.columns) if c.personal and not reveal
-        ]
+        maskers = [(i, c.personal) for i, c in enumerate(self.columns) if c.personal and not reveal]
         keys = [c.key for c in self.columns]
         result = []
         for r in rows:

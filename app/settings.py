@@ -12,10 +12,16 @@ from db.engine import unit_of_work
 from db.models import Setting
 
 PROFILE_FIELDS = (
-    FormField("township_name", "乡镇（街道）名称", required=True, max_length=64,
-              placeholder="如：清溪镇"),
-    FormField("issuing_office", "发文机关", required=True, max_length=128,
-              placeholder="如：清溪镇反电信网络诈骗分中心"),
+    FormField(
+        "township_name", "乡镇（街道）名称", required=True, max_length=64, placeholder="如：清溪镇"
+    ),
+    FormField(
+        "issuing_office",
+        "发文机关",
+        required=True,
+        max_length=128,
+        placeholder="如：清溪镇反电信网络诈骗分中心",
+    ),
     FormField("office_address", "办公地址", max_length=200),
     FormField("office_phone", "联系电话", kind="phone"),
     FormField("contact_person", "联系人", max_length=64),

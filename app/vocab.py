@@ -111,7 +111,12 @@ MEETING_KINDS = {
     "briefing": "情况通报会",
 }
 ATTENDANCE_STATUSES = {"present": "出席", "excused": "请假", "observer": "列席", "absent": "缺席"}
-DECISION_STATUSES = {"open": "未开始", "in_progress": "推进中", "done": "已完成", "dropped": "已撤销"}
+DECISION_STATUSES = {
+    "open": "未开始",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "dropped": "已撤销",
+}
 
 PUBLICITY_FORMS = (
     "进机关",
@@ -137,9 +142,19 @@ CALLBACK_RESULTS = {
     "not_confirmed": "未确认",
     "unreachable": "无法联系",
 }
-TITLE_KINDS = {"community": "无诈社区", "unit": "无诈单位", "campus": "无诈校园", "building": "无诈楼宇"}
+TITLE_KINDS = {
+    "community": "无诈社区",
+    "unit": "无诈单位",
+    "campus": "无诈校园",
+    "building": "无诈楼宇",
+}
 TITLE_STATUSES = {"applying": "创建中", "awarded": "已命名", "revoked": "已撤销"}
-USER_ROLES = {"admin": "管理员", "clerk": "办公室工作人员", "grid_worker": "网格员", "head": "分中心主任"}
+USER_ROLES = {
+    "admin": "管理员",
+    "clerk": "办公室工作人员",
+    "grid_worker": "网格员",
+    "head": "分中心主任",
+}
 PERSON_CATEGORIES = {
     "police_officer": "民警",
     "auxiliary_police": "辅警",

@@ -13,7 +13,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import demo_database, machine  # noqa: E402
+from common import demo_database, machine
 
 
 def main() -> None:
@@ -46,8 +46,10 @@ def main() -> None:
         tab.model.set_query(RegisterQuery(text="张", sort_key=tab.model.columns[2].key))
         tab.model.data(tab.model.index(0, 0))
         search = time.perf_counter() - start
-        print(f"{name}: {rows} rows, first rows shown in {first * 1000:.0f} ms, "
-              f"search 张 + sort + first page {search * 1000:.0f} ms")
+        print(
+            f"{name}: {rows} rows, first rows shown in {first * 1000:.0f} ms, "
+            f"search 张 + sort + first page {search * 1000:.0f} ms"
+        )
         tab.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak process memory: {rss_mb:.0f} MB")

@@ -38,10 +38,14 @@ def main() -> None:
         ready.append(float(re.search(r"window ready after ([\d.]+) s", out.stdout).group(1)))
         whole.append(elapsed)
     print(machine())
-    print(f"launch to shown, idle main window, {args.households} households: "
-          f"median {statistics.median(ready):.3f} s (runs: {', '.join(f'{t:.3f}' for t in ready)})")
-    print(f"whole process incl. figures on a worker thread and exit: "
-          f"median {statistics.median(whole):.3f} s")
+    print(
+        f"launch to shown, idle main window, {args.households} households: "
+        f"median {statistics.median(ready):.3f} s (runs: {', '.join(f'{t:.3f}' for t in ready)})"
+    )
+    print(
+        f"whole process incl. figures on a worker thread and exit: "
+        f"median {statistics.median(whole):.3f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -18,9 +18,21 @@ def demo_database(households: int, seed: int = 1) -> Path:
     path = CACHE / f"demo-{households}-{seed}.sqlite"
     if not path.exists():
         subprocess.run(
-            [sys.executable, "-m", "ui.entry", "--db", str(path), "demo",
-             "--households", str(households), "--seed", str(seed)],
-            cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "ui.entry",
+                "--db",
+                str(path),
+                "demo",
+                "--households",
+                str(households),
+                "--seed",
+                str(seed),
+            ],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     return path
 

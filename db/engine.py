@@ -29,7 +29,7 @@ def database_url(db_path: Path | None, default_path: Path) -> str:
     return sqlite_url(default_path)
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
     # Autocommit off in the driver lets SQLAlchemy issue BEGIN itself (see SQLAlchemy's
     # "Serializable isolation / Savepoints / Transactional DDL" recipe for pysqlite).
     dbapi_connection.isolation_level = None
@@ -41,7 +41,7 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBA
     cursor.close()
 
 
-def _on_sqlite_begin(conn) -> None:  # noqa: ANN001
+def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
@@ -54,7 +54,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _stamp_changed_by(session: Session, _context, _instances) -> None:  # noqa: ANN001
+def _stamp_changed_by(session: Session, _context, _instances) -> None:
     user = session.info.get("user")
     for obj in (*session.new, *session.dirty):
         if hasattr(obj, "changed_by"):

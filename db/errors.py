@@ -20,7 +20,9 @@ class NotWuzhaDatabaseError(DatabaseOpenError):
     """A SQLite file that holds tables of some other program."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"文件“{path}”是其他程序的 SQLite 数据库，不是无诈台账的数据库，未做任何修改。")
+        super().__init__(
+            f"文件“{path}”是其他程序的 SQLite 数据库，不是无诈台账的数据库，未做任何修改。"
+        )
 
 
 class ReadOnlyDatabaseError(DatabaseOpenError):

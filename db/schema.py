@@ -63,7 +63,9 @@ def _revision_of_server(engine: Engine) -> str | None:
     tables = inspect(engine).get_table_names()
     if "alembic_version" not in tables:
         if tables:
-            raise DatabaseOpenError("该数据库中已有其他程序的表，不是无诈台账的数据库，未做任何修改。")
+            raise DatabaseOpenError(
+                "该数据库中已有其他程序的表，不是无诈台账的数据库，未做任何修改。"
+            )
         return None
     with engine.connect() as conn:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -81,7 +83,7 @@ def current_revision(url: str) -> str | None:
         engine.dispose()
 
 
-def alembic_config():  # noqa: ANN201 - alembic is imported lazily on purpose
+def alembic_config():
     """Return an Alembic `Config` pointing at this program's migration history."""
     from alembic.config import Config
 
@@ -101,13 +103,13 @@ def _sqlite_migration_engine(url: str) -> Engine:
     engine = create_engine(url, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys = OFF")
         dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001
+    def _begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
     return engine
@@ -142,7 +144,7 @@ def known_revisions() -> set[str]:
 
 
 def backup_name(path: Path, revision: str | None, now: datetime | None = None) -> str:
-    """The file name of the copy made before an upgrade, e.g. `wuzha-20261123-101500-0001.sqlite`."""
+    """The name of the copy made before an upgrade, named after the time and old revision."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     return f"{path.stem}-{stamp}-before-upgrade-from-{revision}{path.suffix or '.sqlite'}"
 

@@ -55,8 +55,16 @@ def gb2312_characters() -> str:
 def wanted_codepoints() -> set[int]:
     """The characters the subset keeps."""
     points: set[int] = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
-    for start, end in ((0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x2460, 0x24FF),
-                       (0x2160, 0x217F), (0x2190, 0x21FF), (0x2500, 0x257F), (0x25A0, 0x25FF)):
+    for start, end in (
+        (0x2000, 0x206F),
+        (0x3000, 0x303F),
+        (0xFF00, 0xFFEF),
+        (0x2460, 0x24FF),
+        (0x2160, 0x217F),
+        (0x2190, 0x21FF),
+        (0x2500, 0x257F),
+        (0x25A0, 0x25FF),
+    ):
         points |= set(range(start, end + 1))
     points |= {ord(c) for c in gb2312_characters() + RARE_NAME_CHARACTERS + DOCUMENT_SYMBOLS}
     return points
@@ -87,9 +95,16 @@ def to_truetype(font: TTFont, max_err: float = 1.0) -> None:
     if "VORG" in font:
         del font["VORG"]
     font["maxp"].tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                 "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(font["maxp"], attr, 0)
     font["maxp"].maxZones = 1
     font["head"].glyphDataFormat = 0

@@ -9,7 +9,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # noqa: ANN001
+def type_text(qtbot, widget: QWidget, text: str) -> None:
     """Type like a clerk: Latin letters and digits as key clicks, Chinese as an input method does.
 
     QTest can only click keys of the ASCII range (anything else fails an assertion inside
@@ -25,7 +25,7 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:  # noqa: ANN001
             QApplication.sendEvent(widget, event)
 
 
-def click(qtbot, widget) -> None:  # noqa: ANN001
+def click(qtbot, widget) -> None:
     """Click an enabled button."""
     assert widget.isEnabled(), widget.text()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)

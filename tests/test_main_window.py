@@ -38,8 +38,15 @@ def window(qtbot, database):
 def test_window_has_every_tab_in_chinese(window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == [
-        "概览", "成员单位", "入户走访", "承诺书与告知书", "劝阻案例",
-        "奖励", "工作例会", "宣传活动", "督导考核",
+        "概览",
+        "成员单位",
+        "入户走访",
+        "承诺书与告知书",
+        "劝阻案例",
+        "奖励",
+        "工作例会",
+        "宣传活动",
+        "督导考核",
     ]
     assert titles == [t for t, _ in TABS]
     for i in range(window.tabs.count()):  # every tab can be built and shown
@@ -51,7 +58,13 @@ def test_menus_and_status_bar(qtbot, window, database):
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "帮助(&H)"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
-    assert file_actions == ["新建数据库(&N)…", "打开数据库(&O)…", "备份数据库(&B)…", "设置(&S)…", "退出(&X)"]
+    assert file_actions == [
+        "新建数据库(&N)…",
+        "打开数据库(&O)…",
+        "备份数据库(&B)…",
+        "设置(&S)…",
+        "退出(&X)",
+    ]
     assert str(database.path) in window.db_label.text()
     qtbot.waitUntil(lambda: "成员单位 1 个" in window.counts_label.text())
 
@@ -94,9 +107,7 @@ def test_qt_dialogs_speak_chinese(qapp):
     assert [b.text() for b in box.buttons()] == ["取消", "是(&Y)"]
 
 
-def test_unexpected_error_is_logged_and_shown_and_the_program_goes_on(
-    window, monkeypatch, caplog
-):
+def test_unexpected_error_is_logged_and_shown_and_the_program_goes_on(window, monkeypatch, caplog):
     shown = []
     monkeypatch.setattr(
         errors, "show_error_dialog", lambda parent, msg, details="": shown.append((parent, details))

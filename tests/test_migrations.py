@@ -13,12 +13,12 @@ from alembic.script import ScriptDirectory
 import db.models  # noqa: F401
 from app.database import open_database
 from db.base import Base
+from db.engine import make_engine, sqlite_url
 from db.errors import DatabaseTooNewError, NotSqliteError, NotWuzhaDatabaseError
 from db.schema import HEAD_REVISION, alembic_config, current_revision, upgrade
-from db.engine import make_engine, sqlite_url
 
 
-def _digest(path) -> str:  # noqa: ANN001
+def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

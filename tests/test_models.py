@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, String, Text, select
 from sqlalchemy.exc import IntegrityError
 
-import db.models  # noqa: F401
+import db.models
 from app.units import UnitService
 from db.base import Base
 from db.engine import make_engine, sqlite_url, unit_of_work
@@ -19,7 +19,7 @@ from db.schema import prepare_database
 SKIP = {"id", "uuid", "created_at", "updated_at", "changed_by"}
 
 
-def _sample(column, n: int) -> Any:  # noqa: ANN001
+def _sample(column, n: int) -> Any:
     t = column.type
     if isinstance(t, Boolean):
         return True

@@ -46,15 +46,15 @@ def test_clean_values_reports_every_bad_field_in_chinese():
         FormField("size", "人数", kind="int", minimum=1),
     )
     with pytest.raises(ValidationError) as raised:
-        clean_values(fields, {"name": " ", "phone": "123", "id_number": "110105194912310021",
-                              "size": "0"})
+        clean_values(
+            fields, {"name": " ", "phone": "123", "id_number": "110105194912310021", "size": "0"}
+        )
     errors = raised.value.errors
     assert errors["name"] == "姓名不能为空"
     assert errors["phone"].startswith("手机应为11位手机号")
     assert "校验位" in errors["id_number"]
     assert errors["size"] == "人数不能小于1"
-    values = clean_values(fields, {"name": "王喆", "id_number": "11010519491231002x",
-                                   "size": "3"})
+    values = clean_values(fields, {"name": "王喆", "id_number": "11010519491231002x", "size": "3"})
     assert values == {"name": "王喆", "phone": None, "id_number": "11010519491231002X", "size": 3}
 
 

@@ -14,13 +14,15 @@ log = logging.getLogger(__name__)
 
 def show_error_dialog(parent: QWidget | None, message: str, details: str = "") -> None:
     """A critical message box whose 显示详细信息 section can be selected and copied."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "出错了", message, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, "出错了", message, QMessageBox.StandardButton.Ok, parent
+    )
     if details:
         box.setDetailedText(details)
     box.exec()
 
 
-def install_excepthook(parent_lookup=lambda: None) -> None:  # noqa: ANN001
+def install_excepthook(parent_lookup=lambda: None) -> None:
     """Route uncaught exceptions to the log file and a dialog; the program keeps running.
 
     `parent_lookup` returns the window to put the dialog on (the main window, if any).

@@ -71,8 +71,8 @@ TABS: tuple[tuple[str, TabFactory], ...] = (
 class MainWindow(QMainWindow):
     """One database's window. Asks its controller to open another database via signals."""
 
-    openRequested = Signal(Path)  # noqa: N815 - Qt signal naming
-    newRequested = Signal(Path)  # noqa: N815
+    openRequested = Signal(Path)
+    newRequested = Signal(Path)
 
     def __init__(self, database: Database, user: str | None = None) -> None:
         super().__init__()
@@ -118,7 +118,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
         self._action(file_menu, "新建数据库(&N)…", self._new_database, QKeySequence.StandardKey.New)
-        self._action(file_menu, "打开数据库(&O)…", self._open_database, QKeySequence.StandardKey.Open)
+        self._action(
+            file_menu, "打开数据库(&O)…", self._open_database, QKeySequence.StandardKey.Open
+        )
         self._action(file_menu, "备份数据库(&B)…", self._backup)
         file_menu.addSeparator()
         self._action(file_menu, "设置(&S)…", self._settings)
@@ -127,7 +129,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于(&A)", self._about)
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # noqa: ANN001
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -136,7 +138,7 @@ class MainWindow(QMainWindow):
         return action
 
     def refresh_status(self) -> None:
-        """Show the database path, and the number of units, households and residents when counted."""
+        """Show the database path; the unit, household and resident counts follow when ready."""
         self.db_label.setText(f"数据库：{self.database.display_name}")
         engine = self.database.engine
 
@@ -174,7 +176,9 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "备份", "服务器数据库请使用数据库服务器的备份工具。")
             return
         suggested = self.database.path.parent / default_backup_name(self.database.path)
-        path, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库 (*.sqlite)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "备份数据库", str(suggested), "数据库 (*.sqlite)"
+        )
         if not path:
             return
         try:

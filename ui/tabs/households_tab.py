@@ -1,4 +1,4 @@
-"""入户走访: the household register (the visit form and history arrive with the households issue)."""
+"""入户走访: the household register; the visit form and history come with the households issue."""
 
 from __future__ import annotations
 

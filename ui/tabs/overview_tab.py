@@ -60,7 +60,7 @@ class OverviewTab(QWidget):
             grid.addWidget(card, i // 3, i % 3)
         grid.setRowStretch(len(self.CARDS) // 3 + 1, 1)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def showEvent(self, event) -> None:
         """Recompute on every visit: other tabs may have changed the data."""
         super().showEvent(event)
         self.refresh()
@@ -87,7 +87,10 @@ class OverviewTab(QWidget):
             "app": (f"{o.app_installed:,}", share(o.app_installed, o.residents)),
             "cases": (f"{o.cases_this_month:,}", ""),
             "saved": (f"{o.saved_this_year_fen / 100:,.2f}", ""),
-            "meetings": (str(o.meetings_this_quarter), "" if o.meetings_this_quarter else "本季度尚未召开"),
+            "meetings": (
+                str(o.meetings_this_quarter),
+                "" if o.meetings_this_quarter else "本季度尚未召开",
+            ),
             "roles": (str(o.units_missing_roles), f"共 {o.units} 个成员单位"),
         }
         for key, (value, note) in figures.items():
