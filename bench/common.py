@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as `python bench/x.py`, the script's folder comes first on sys.path: put the checkout first.
+sys.path.insert(0, str(ROOT))
 CACHE = Path(os.environ.get("WUZHA_BENCH_CACHE", Path(tempfile.gettempdir()) / "wuzha-bench"))
 
 

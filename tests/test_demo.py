@@ -1,0 +1,242 @@
+"""The demo township: complete, valid, reproducible, and all-or-nothing."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+import db.models  # noqa: F401 - every table on the metadata
+from app import idnumber
+from app.demo import DemoSummary, build_demo
+from app.demo_context import UuidStream
+from app.integrity import check_database
+from app.progress import Progress, run_to_end
+from app.validation import ValidationError
+from app.vocab import ALERT_SOURCES, CASE_OUTCOMES, LETTER_STATUSES, RESIDENT_TAGS, UNIT_KINDS
+from db.base import Base
+from db.engine import make_engine, sqlite_url
+from db.models import (
+    DissuasionCase,
+    FraudType,
+    Household,
+    Letter,
+    Resident,
+    Setting,
+    Unit,
+    UnitRole,
+    Visit,
+)
+from db.schema import prepare_database
+
+TODAY = date(2026, 11, 23)
+HOUSEHOLDS = 300
+
+
+def _new_engine(folder: Path, name: str) -> Engine:
+    url = sqlite_url(folder / f"{name}.sqlite")
+    prepare_database(url)
+    return make_engine(url)
+
+
+def _build(engine: Engine, seed: int = 1) -> tuple[DemoSummary, list[Progress]]:
+    steps: list[Progress] = []
+    summary = run_to_end(build_demo(engine, HOUSEHOLDS, seed, TODAY), steps.append)
+    return summary, steps
+
+
+def _contents(engine: Engine, table_name: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(text(f"SELECT * FROM {table_name} ORDER BY rowid")).all()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One demo database shared by the read-only tests: (engine, summary, progress steps)."""
+    engine = _new_engine(tmp_path_factory.mktemp("demo"), "demo")
+    summary, steps = _build(engine)
+    yield engine, summary, steps
+    engine.dispose()
+
+
+def test_every_table_is_filled_and_counted(built):
+    engine, summary, _ = built
+    with engine.connect() as conn:
+        counts = {
+            name: conn.scalar(select(func.count()).select_from(table))
+            for name, table in Base.metadata.tables.items()
+        }
+    assert len(counts) == 34
+    assert [name for name, n in counts.items() if n == 0] == []
+    assert counts["household"] == HOUSEHOLDS
+    written = dict(summary.counts)
+    assert written == {name: n for name, n in counts.items() if name != "fraud_type"}
+    assert summary.total_rows == sum(written.values())
+    assert (summary.households, summary.seed, summary.today) == (HOUSEHOLDS, 1, TODAY)
+
+
+def test_progress_runs_from_start_to_total(built):
+    _, _, steps = built
+    assert steps[-1].done == steps[-1].total
+    assert all(a.done <= b.done <= b.total for a, b in itertools.pairwise(steps))
+    assert all(step.message for step in steps)
+
+
+def test_database_is_consistent(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        stale = conn.scalar(
+            select(func.count())
+            .select_from(Household)
+            .where(
+                func.coalesce(Household.last_visited_on, "")
+                != func.coalesce(
+                    select(func.max(Visit.visited_on))
+                    .where(Visit.household_id == Household.id)
+                    .scalar_subquery(),
+                    "",
+                )
+            )
+        )
+        assert stale == 0
+        assert conn.scalar(select(func.count()).where(Household.grid_id.is_(None))) == 0
+    assert check_database(engine).ok
+
+
+def test_every_code_occurs(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        statuses = set(conn.scalars(select(Letter.status).distinct()))
+        outcomes = set(conn.scalars(select(DissuasionCase.outcome).distinct()))
+        sources = set(conn.scalars(select(DissuasionCase.alert_source).distinct()))
+        used_types = set(conn.scalars(select(DissuasionCase.fraud_type_id).distinct()))
+        fraud_types = set(conn.scalars(select(FraudType.id)))
+        warned = conn.execute(
+            select(DissuasionCase.alert_source, DissuasionCase.was_warned).where(
+                DissuasionCase.alert_source.in_(("fund_side", "alert_96110"))
+            )
+        ).all()
+    assert statuses == set(LETTER_STATUSES)
+    assert outcomes == set(CASE_OUTCOMES)
+    assert sources == set(ALERT_SOURCES)
+    assert used_types == fraud_types and len(fraud_types) == 10  # the migration's, not new ones
+    assert warned and all(was_warned for _, was_warned in warned)
+
+
+def test_residents_have_valid_id_numbers(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        residents = conn.execute(
+            select(Resident.id_number, Resident.gender, Resident.birth_date, Resident.tags)
+        ).all()
+        others = [
+            number
+            for table in ("person", "employee", "confidential_reporter")
+            for number in conn.scalars(text(f"SELECT id_number FROM {table}"))
+            if number
+        ]
+    numbers = [r.id_number for r in residents]
+    assert len(set(numbers)) == len(numbers)
+    for number, sex, born, tags in residents:
+        assert idnumber.id_number_error(number) is None, number
+        assert sex == idnumber.gender(number)
+        assert born == idnumber.birth_date(number)
+        age = TODAY.year - born.year - ((TODAY.month, TODAY.day) < (born.month, born.day))
+        assert 0 <= age <= 96
+        tag_list = tags.split(",") if tags else []
+        assert set(tag_list) <= set(RESIDENT_TAGS)
+        # Ages are drawn in days, so allow a day's rounding at a birthday.
+        if "老年人" in tag_list:
+            assert age >= 59
+        if age >= 61:
+            assert "老年人" in tag_list
+        if "学生" in tag_list:
+            assert 5 <= age <= 23
+    assert all(idnumber.id_number_error(n) is None for n in others)
+
+
+def test_shape_of_the_township(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        residents = conn.scalar(select(func.count()).select_from(Resident))
+        visits = conn.scalar(select(func.count()).select_from(Visit))
+        letters = conn.scalar(select(func.count()).where(Letter.household_id.is_not(None)))
+        recent = conn.scalar(
+            select(func.count()).where(Household.last_visited_on > TODAY - timedelta(days=365))
+        )
+        villages = conn.scalar(select(func.count()).where(Unit.kind == "village"))
+        kinds = set(conn.scalars(select(Unit.kind).distinct()))
+        roles_named = conn.execute(
+            select(Unit.id, func.count(func.distinct(UnitRole.role)))
+            .join(UnitRole, UnitRole.unit_id == Unit.id, isouter=True)
+            .group_by(Unit.id)
+        ).all()
+        settings = dict(conn.execute(select(Setting.key, Setting.value)).all())
+        newest = conn.scalar(select(func.max(Visit.updated_at)))
+    assert 2.2 < residents / HOUSEHOLDS < 2.8
+    assert 1.2 < visits / HOUSEHOLDS < 1.8
+    assert 1.9 < letters / HOUSEHOLDS < 2.2
+    assert 0.6 < recent / HOUSEHOLDS < 0.8
+    assert villages >= 2
+    assert kinds == set(UNIT_KINDS)
+    missing = [unit for unit, named in roles_named if named < 4]
+    assert 0 < len(missing) < len(roles_named) / 4
+    assert settings["township_name"] == "清溪镇"
+    assert settings["issuing_office"] == "清溪镇反电信网络诈骗分中心"
+    assert newest < datetime.combine(TODAY + timedelta(days=1), datetime.min.time())
+
+
+def test_same_seed_same_rows_other_seed_other_rows(built, tmp_path):
+    first, summary, _ = built
+    again = _new_engine(tmp_path, "again")
+    other = _new_engine(tmp_path, "other")
+    try:
+        _build(again)
+        _build(other, seed=2)
+        for table in summary.counts:  # every table the demo writes (not the fraud types)
+            assert _contents(again, table) == _contents(first, table), table
+        for table in ("household", "resident", "visit", "letter", "dissuasion_case"):
+            assert _contents(other, table) != _contents(first, table), table
+    finally:
+        again.dispose()
+        other.dispose()
+
+
+def test_uuids_are_version_4_from_their_own_random_stream():
+    stream, rng = UuidStream(5), random.Random("wuzha-demo-uuid:5")
+    for _ in range(3000):  # more than one block
+        assert stream() == str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def test_second_build_is_refused_and_changes_nothing(built):
+    engine, _, _ = built
+    before = {table: _contents(engine, table) for table in ("unit", "household", "letter")}
+    with pytest.raises(ValidationError) as raised:
+        run_to_end(build_demo(engine, HOUSEHOLDS, 7, TODAY))
+    assert raised.value.errors == {"": "数据库中已有数据，演示数据只能生成到空数据库中。"}
+    assert {table: _contents(engine, table) for table in before} == before
+
+
+def test_cancelled_build_leaves_the_database_empty(tmp_path):
+    engine = _new_engine(tmp_path, "cancelled")
+    try:
+        job = build_demo(engine, HOUSEHOLDS, 1, TODAY)
+        assert isinstance(next(job), Progress)
+        job.close()
+        with engine.connect() as conn:
+            for model in (Unit, Household, Resident):
+                assert conn.scalar(select(func.count()).select_from(model)) == 0
+            indexes = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resident'"
+            ).scalar()
+        assert indexes == 4  # the uuid index and the three named ones survived the rollback
+        summary, _ = _build(engine)  # and the database still takes a full build
+        assert summary.counts["household"] == HOUSEHOLDS
+    finally:
+        engine.dispose()
