@@ -118,3 +118,45 @@ def test_a_file_error_is_explained_plainly(qtbot, parent, pool, tmp_path):
         pass
     assert shown[0][1].startswith("导出Excel没有完成：")
     assert "意外" not in shown[0][1]
+
+
+def test_background_read_delivers_its_result_on_the_gui_thread(qtbot):
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from ui.jobs import BackgroundCall
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    got = []
+    BackgroundCall(widget, lambda: threading.current_thread().name, got.append)
+    qtbot.waitUntil(lambda: len(got) == 1)
+    assert got[0].startswith("wuzha-read")
+    assert threading.current_thread() is threading.main_thread()
+
+
+def test_background_read_for_a_deleted_widget_is_dropped(qtbot):
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from ui.jobs import BackgroundCall
+
+    release = threading.Event()
+    finished = threading.Event()
+    got = []
+
+    def slow() -> int:
+        release.wait(5)
+        finished.set()
+        return 42
+
+    widget = QWidget()
+    BackgroundCall(widget, slow, got.append)
+    widget.deleteLater()
+    qtbot.wait(20)  # the widget and its pending call are gone
+    release.set()
+    assert finished.wait(5)
+    qtbot.wait(50)
+    assert got == []

@@ -8,11 +8,13 @@ the generator, so its open transaction rolls back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
@@ -218,11 +220,17 @@ def run_job(
 
 
 class BackgroundCall(QObject):
-    """A short read (figures, counts) on a pool thread with no dialog; lives on the GUI thread.
+    """A short read (figures, counts) on a worker thread with no dialog; lives on the GUI thread.
 
     `on_done(result)` runs on the GUI thread; a failure is logged and `on_failed()` runs, so a
-    slow or broken figure never blocks or breaks the window.
+    slow or broken figure never blocks or breaks the window. If the widget that asked is gone
+    by the time the result arrives (another database opened, the program closing), the result
+    is dropped. The reads share one small executor; its threads are joined when Python exits.
     """
+
+    done = Signal(object)
+    failed = Signal()
+    _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wuzha-read")
 
     def __init__(
         self,
@@ -230,29 +238,23 @@ class BackgroundCall(QObject):
         function: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[], None] | None = None,
-        pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent)
+        self.done.connect(on_done)
+        self.done.connect(self.deleteLater)
+        if on_failed is not None:
+            self.failed.connect(on_failed)
+        self.failed.connect(self.deleteLater)
+        self._executor.submit(self._run, function)
 
-        def job() -> Job:
-            return function()
-            yield  # a generator with no steps: JobRunner drives it like any job
-
-        self.runner = JobRunner(job)
-        self.on_done = on_done
-        self.on_failed = on_failed
-        self.runner.signals.finished.connect(self._finished)
-        self.runner.signals.failed.connect(self._failed)
-        (pool or QThreadPool.globalInstance()).start(self.runner)
-
-    @Slot(object)
-    def _finished(self, result: Any) -> None:
-        self.on_done(result)
-        self.deleteLater()
-
-    @Slot(object, str)
-    def _failed(self, _exc: BaseException, details: str) -> None:
-        log.error("background read failed: %s", details)
-        if self.on_failed is not None:
-            self.on_failed()
-        self.deleteLater()
+    def _run(self, function: Callable[[], Any]) -> None:
+        try:
+            result = function()
+        except Exception:
+            log.exception("background read failed")
+            signal, args = self.failed, ()
+        else:
+            signal, args = self.done, (result,)
+        # RuntimeError: the widget that asked has been deleted; nobody waits for the result
+        with contextlib.suppress(RuntimeError):
+            signal.emit(*args)
