@@ -15,7 +15,7 @@ from ui.main_window import WindowController
 def warnings(monkeypatch):
     shown = []
 
-    def record(_parent, title, text, *_args, **_kwargs):  # noqa: ANN001, ANN202
+    def record(_parent, title, text, *_args, **_kwargs):
         shown.append((title, text))
         return QMessageBox.StandardButton.Ok
 
