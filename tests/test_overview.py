@@ -1,0 +1,76 @@
+"""The 概览 figures, on a small township whose answers are known."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.overview import Overview, counts, overview
+from app.units import UnitService
+from db.engine import unit_of_work
+from db.models import (
+    DissuasionCase,
+    FraudType,
+    Household,
+    Letter,
+    Meeting,
+    Person,
+    Resident,
+    UnitRole,
+)
+
+TODAY = date(2026, 11, 23)
+
+
+def test_overview_counts_what_the_office_asks(engine):
+    units = UnitService(engine)
+    village = units.create({"name": "白鹤村", "kind": "village"})
+    units.create({"name": "平安办", "kind": "institution"})
+    with unit_of_work(engine) as s:
+        person = Person(name="王喆")
+        s.add(person)
+        s.flush()
+        for role in ("first_responsible", "specific_responsible", "liaison", "lecturer"):
+            s.add(UnitRole(unit_id=village, role=role, person_id=person.id))
+        visited = [date(2026, 3, 1), date(2025, 12, 30), None, date(2026, 11, 1)]
+        homes = [
+            Household(village_id=village, address=f"{i}号", head_name="张三", last_visited_on=v)
+            for i, v in enumerate(visited)
+        ]
+        s.add_all(homes)
+        s.flush()
+        homes[3].deleted_at = datetime(2026, 11, 2)  # a deleted household counts nowhere
+        s.add_all(
+            [
+                Resident(household_id=homes[0].id, name="张三", app_installed_on=TODAY),
+                Resident(household_id=homes[0].id, name="李四"),
+                Resident(household_id=homes[1].id, name="王五", app_installed_on=TODAY),
+            ]
+        )
+        letters = [
+            ("notice", "delivered", homes[0]), ("notice", "signed", homes[0]),
+            ("notice", "printed", homes[1]), ("commitment_household", "signed", homes[1]),
+            ("commitment_household", "refused", homes[2]),
+        ]  # fmt: skip
+        for n, (kind, status, home) in enumerate(letters):
+            s.add(Letter(kind=kind, status=status, household_id=home.id, number=f"N{n}"))
+        fraud = s.query(FraudType).first()
+        for when, saved in ((datetime(2026, 11, 5), 150_000), (datetime(2026, 2, 1), 50),
+                            (datetime(2025, 11, 30), 999)):  # fmt: skip
+            s.add(DissuasionCase(occurred_at=when, alert_source="visit", person_name="某",
+                                 fraud_type_id=fraud.id, outcome="success",
+                                 amount_saved_fen=saved))  # fmt: skip
+        s.add(Meeting(kind="quarterly", title="第四季度例会", held_at=datetime(2026, 10, 9)))
+
+    o = overview(engine, TODAY)
+    assert (o.units, o.villages, o.households, o.residents) == (2, 1, 3, 3)
+    assert o.visited_this_year == 1  # 2026-03-01 only: 2025-12-30 is last year
+    assert o.notice_delivered == 1  # two letters of one household count once
+    assert o.commitment_signed == 1
+    assert o.app_installed == 2
+    assert o.cases_this_month == 1
+    assert o.saved_this_year_fen == 150_050
+    assert o.meetings_this_quarter == 1
+    assert o.units_missing_roles == 1  # 平安办
+    assert Overview.share(o.visited_this_year, o.households) == "33.3%"
+    assert Overview.share(1, 0) == "—"
+    assert counts(engine) == {"units": 2, "households": 3, "residents": 3}
