@@ -21,3 +21,29 @@ def backup_database(db_path: Path, destination: Path) -> Path:
     if destination.resolve() == db_path.resolve():
         raise ValueError("备份文件不能与数据库文件相同")
     return backup_copy(db_path, destination)
+
+
+AUTO_PREFIX = "自动备份"
+
+
+def auto_backup(
+    db_path: Path, folder: Path, keep: int = 7, every_hours: int = 20, now: datetime | None = None
+) -> Path | None:
+    """Make the daily automatic backup if the newest one is older than `every_hours`.
+
+    Keeps the `keep` newest automatic backups in `folder` and removes older ones (never a
+    backup the clerk made by hand). Returns the new file, or None when none was due.
+    """
+    now = now or datetime.now()
+    folder.mkdir(parents=True, exist_ok=True)
+    pattern = f"{db_path.stem}-{AUTO_PREFIX}-*.sqlite"
+    existing = sorted(folder.glob(pattern))  # the timestamp in the name sorts by time
+    if existing:
+        newest = datetime.strptime(existing[-1].stem[-15:], "%Y%m%d-%H%M%S")
+        if (now - newest).total_seconds() < every_hours * 3600:
+            return None
+    name = f"{db_path.stem}-{AUTO_PREFIX}-{now:%Y%m%d-%H%M%S}.sqlite"
+    target = backup_copy(db_path, folder / name)
+    for old in sorted(folder.glob(pattern))[:-keep]:
+        old.unlink()
+    return target

@@ -69,3 +69,8 @@ def test_gui_start_on_a_locked_database_explains_and_exits(qtbot, tmp_path, warn
         holder.close()
     assert warnings == [("无法打开数据库", warnings[0][1])]
     assert "另一个无诈台账窗口" in warnings[0][1]
+
+
+def test_opening_a_database_makes_its_daily_backup(qtbot, controller):
+    folder = controller.database.path.parent / "backups"
+    qtbot.waitUntil(lambda: len(list(folder.glob("*自动备份*"))) == 1)

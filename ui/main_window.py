@@ -217,7 +217,20 @@ class WindowController:
         window = MainWindow(database, self.user)
         window.openRequested.connect(self.switch_to)
         window.newRequested.connect(self.create_and_switch)
+        if database.path is not None:
+            self._start_auto_backup(window, database.path)
         return window
+
+    @staticmethod
+    def _start_auto_backup(window: MainWindow, path: Path) -> None:
+        """The daily copy to `backups/` beside the file, made off the GUI thread."""
+        from app.backup import auto_backup
+
+        def shown(target: Path | None) -> None:
+            if target is not None:
+                window.statusBar().showMessage(f"已自动备份到 {target}", 8000)
+
+        BackgroundCall(window, lambda: auto_backup(path, path.parent / "backups"), shown)
 
     def create_and_switch(self, path: Path) -> None:
         """Create a new, empty database at `path` (never over an existing file) and open it."""
