@@ -29,12 +29,14 @@ FACE = "Noto Serif CJK SC"
 # Characters of personal names outside GB 2312 that rosters really contain.
 RARE_NAME_CHARACTERS = (
     "喆堃昇犇淼䶮玥珺婧琇旻昉晗暐炜烜焜煜燚玮琛瑄瑀璟祎禛翀赟镕钰铖锃垚壵奭嫣彧溦沄泓浛淏"
-    "湉滢瀚芃茆荛菁萱蒨蕤薏鑫陞雯霈靓頔颀飚馨骞鹍鹏麟犇骉昕晔玙珈珩琪琬瑾璐皓睿祺禹"
+    "湉滢瀚芃茆荛菁萱蒨蕤薏鑫陞雯霈靓頔颀飚馨骞鹍鹏麟骉昕晔玙珈珩琪琬瑾璐皓睿祺禹"
     "筠綦缇翊翾聿蓥蔚彦梓桢棻楠樑橦歆沐洺涵淇渲溱滕澍濛炅焱熠燊玘珅珏琮琰瑛璇甯祐"
     "秾稷翛舣芮苒荟莜菡萩蓁蔺薇藜蘅衎袆觐谞贇赑轶逯邴郗酆铂锴锶镛闫阚陉隽雎霁靖韪頫"
     "颢飏馥骏魁鲲鸿鹓黉昶晞晟暄曦柘栩桐梵棠楷槿樾檀沛泫洵浚涓淦渊湛溥漪潆澄濠灏炤"
     "烨焓煊熹燏珂珲琨瑭瑶璠璞璨瓒甄皞睢砚祉禧稹筱篪纮绾缙罡翎翚芊芷苡茜荃莘菀萦蒽"
     "旸昀晏晖曜朗杼枫柃栎桉梧棣椿榕樨"
+    "琍琤珣玹瑢璘璿瑨暻晅昺炘焌煐熤珝瑆瑈堉崟彣晧楙沨淯湜溋滈炟烺玓玗珖珮琎琡瑒璆璈媞婳"
+    "嬿妘媖禤曌昳昪晙晳曈玚琸琻瑅瑱璂瑧渟滉漋澔澐濬燿龑浥汭涴渼湲澂澴"
 )
 # Punctuation and symbols of official documents that must never be a blank.
 DOCUMENT_SYMBOLS = "·、。〔〕【】《》〈〉「」『』“”‘’—…　！（），：；？￥№℃※×÷√"
@@ -70,6 +72,14 @@ def wanted_codepoints() -> set[int]:
     return points
 
 
+def check_source(font: TTFont) -> None:
+    """Stop if the source lacks a character the lists promise (it would silently be a blank)."""
+    cmap = font.getBestCmap()
+    missing = sorted({c for c in RARE_NAME_CHARACTERS + DOCUMENT_SYMBOLS if ord(c) not in cmap})
+    if missing:
+        raise SystemExit(f"not in the source font: {' '.join(missing)}")
+
+
 def open_sc_face(source: Path) -> TTFont:
     """The Simplified Chinese face of the collection, found by its family name."""
     for font in TTCollection(str(source)).fonts:
@@ -92,6 +102,12 @@ def to_truetype(font: TTFont, max_err: float = 1.0) -> None:
     font["glyf"] = glyf
     font["loca"] = newTable("loca")
     del font["CFF "]
+    glyf.compile(font)  # computes each glyph's bounds
+    hmtx = font["hmtx"]
+    for name in glyph_order:  # TrueType wants left side bearing == xMin
+        glyph = glyf.glyphs[name]
+        if glyph.numberOfContours:
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
     if "VORG" in font:
         del font["VORG"]
     font["maxp"].tableVersion = 0x00010000
@@ -107,6 +123,9 @@ def to_truetype(font: TTFont, max_err: float = 1.0) -> None:
     ):
         setattr(font["maxp"], attr, 0)
     font["maxp"].maxZones = 1
+    font["maxp"].maxComponentElements = max(
+        len(getattr(glyph, "components", ())) for glyph in glyf.glyphs.values()
+    )
     font["head"].glyphDataFormat = 0
     font["post"].formatType = 3.0  # no glyph names: smaller, and ReportLab does not need them
     font.sfntVersion = "\x00\x01\x00\x00"
@@ -129,6 +148,7 @@ def rename(font: TTFont) -> None:
 def build(source: Path, out: Path) -> tuple[int, int]:
     """Write the font; returns (bytes, glyphs)."""
     font = open_sc_face(source)
+    check_source(font)
     options = subset.Options()
     options.layout_features = []  # no vertical or regional alternates: horizontal text only
     options.name_IDs = ["*"]
@@ -140,6 +160,7 @@ def build(source: Path, out: Path) -> tuple[int, int]:
     subsetter.subset(font)
     to_truetype(font)
     rename(font)
+    font.recalcTimestamp = False  # keep the source's head.modified: same input, same bytes
     out.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(out))
     return out.stat().st_size, len(font.getGlyphOrder())
