@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,26 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 def sheet_title(title: str) -> str:
     """A register title made acceptable as an Excel sheet name."""
     return _SHEET_NAME_FORBIDDEN.sub("_", title)[:31] or "Sheet1"
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary file beside `target` that replaces it when the block ends normally.
+
+    An error or a cancel (GeneratorExit) inside the block leaves `target` as it was and no
+    temporary file behind, so a clerk never finds a half-written workbook.
+    """
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.stem}-", suffix=f"{target.suffix}.part", dir=target.parent
+    )
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
 
 
 def export_register_xlsx(
@@ -87,27 +108,20 @@ def export_register_xlsx(
         cell.data_type = "s"
         return cell
 
-    fd, temp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=".xlsx.part", dir=target.parent
-    )
-    os.close(fd)
-    temp = Path(temp_name)
     written = 0
     try:
-        while written < total:
-            rows = register.fetch(query, written, batch, reveal=reveal)
-            if not rows:
-                break  # rows deleted while exporting: write what is there
-            for row in rows:
-                sheet.append([to_cell(v) for v in row.values])
-            written += len(rows)
-            yield Progress(written, total, f"已导出 {written:,} / {total:,} 条")
-        yield Progress(written, total, "正在保存文件…")
-        workbook.save(temp)
-        os.replace(temp, target)
+        with replacing(target) as temp:
+            while written < total:
+                rows = register.fetch(query, written, batch, reveal=reveal)
+                if not rows:
+                    break  # rows deleted while exporting: write what is there
+                for row in rows:
+                    sheet.append([to_cell(v) for v in row.values])
+                written += len(rows)
+                yield Progress(written, total, f"已导出 {written:,} / {total:,} 条")
+            yield Progress(written, total, "正在保存文件…")
+            workbook.save(temp)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
         if not sheet.closed:
             _discard_rows(sheet)
     return written

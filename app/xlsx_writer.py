@@ -2,20 +2,17 @@
 
 For files a clerk fills in and gives back: bold frozen headers, text cells that stay text
 (phones keep their leading 0, a "=" is never a formula), optional drop-down lists. The file is
-written under a temporary name next to the target and renamed at the end, as in app/export.py.
+written under a temporary name next to the target and renamed at the end (app.export.replacing).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.export import sheet_title
+from app.export import replacing, sheet_title
 
 
 @dataclass(frozen=True)
@@ -85,14 +82,5 @@ def write_tables_xlsx(path: Path | str, tables: Sequence[SheetTable]) -> None:
     workbook.remove(workbook.active)
     for table in tables:
         _fill_sheet(workbook.create_sheet(sheet_title(table.title)), table)
-    fd, temp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=".xlsx.part", dir=target.parent
-    )
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
+    with replacing(target) as temp:
         workbook.save(temp)
-        os.replace(temp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
