@@ -1,12 +1,16 @@
 """The command line: one parser for the GUI start and every subcommand.
 
 `wuzha` starts the GUI (see ui/entry.py); `wuzha --db FILE <command>` runs a command.
-Later issues add subcommands here, with `add_command`.
+The core commands (demo, check, backup) live here. Each area of the program adds its own
+commands from its own module (`app/cli_*.py`, listed in `AREAS`) through `CommandGroups`, so
+`import units`, `import households`, `print minutes` … each sit next to their domain code.
+Area modules import nothing heavy at module level: parsing must stay fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -16,12 +20,54 @@ from typing import TYPE_CHECKING
 from app import APP_TITLE, __version__
 
 if TYPE_CHECKING:
+    from app.database import Database
     from app.progress import Progress
     from app.spreadsheet import RowError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[argparse.Namespace], int]
+
+# Modules with `add_commands(groups: CommandGroups)`, in the order their commands are listed.
+AREAS: tuple[str, ...] = ("app.cli_units",)
+
+# The nested command groups and their help: `wuzha import units …`, `wuzha print minutes …`
+GROUPS = {
+    "import": "从Excel导入",
+    "export": "导出到Excel",
+    "template": "生成导入模板",
+    "print": "打印（生成PDF）",
+    "stats": "统计数字",
+}
+
+
+class CommandGroups:
+    """The nested command groups (`import`, `export`, `template`, `print`, `stats`).
+
+    `add(group, name, help)` returns the parser of `wuzha <group> <name>`; set its `handler`
+    with `set_defaults(handler=…)`. `stats` is also a command of its own (`wuzha stats`): its
+    parser is `stats_parser`, and `wuzha stats cases …` is `add("stats", "cases", …)`.
+    """
+
+    def __init__(self, commands: argparse._SubParsersAction) -> None:
+        self._parsers: dict[str, argparse.ArgumentParser] = {}
+        self._subparsers: dict[str, argparse._SubParsersAction] = {}
+        for group, help_text in GROUPS.items():
+            parser = commands.add_parser(group, help=help_text)
+            required = group != "stats"
+            self._parsers[group] = parser
+            self._subparsers[group] = parser.add_subparsers(
+                dest=f"{group}_what", metavar="WHAT", required=required
+            )
+
+    @property
+    def stats_parser(self) -> argparse.ArgumentParser:
+        """The parser of `wuzha stats` itself (without a WHAT)."""
+        return self._parsers["stats"]
+
+    def add(self, group: str, name: str, help_text: str) -> argparse.ArgumentParser:
+        """The parser of `wuzha <group> <name>`."""
+        return self._subparsers[group].add_parser(name, help=help_text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,41 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("destination", type=Path, help="备份文件或文件夹")
     backup.set_defaults(handler=cmd_backup)
 
-    # nested: later issues add `import staff`, `export grids` … next to `units`
-    imports = commands.add_parser("import", help="从Excel导入").add_subparsers(
-        dest="what", metavar="WHAT", required=True
-    )
-    import_units = imports.add_parser("units", help="导入成员单位及四员（按单位名称新增或更新）")
-    import_units.add_argument("file", type=Path, help="Excel文件（.xlsx）")
-    import_units.add_argument("--dry-run", action="store_true", help="只检查并预览，不写入")
-    import_units.add_argument(
-        "--skip-bad-rows", action="store_true", help="跳过有错误的行，导入其余的行"
-    )
-    import_units.set_defaults(handler=cmd_import_units)
-
-    exports = commands.add_parser("export", help="导出到Excel").add_subparsers(
-        dest="what", metavar="WHAT", required=True
-    )
-    export_units = exports.add_parser("units", help="导出成员单位及四员")
-    export_units.add_argument("file", type=Path, help="要写入的Excel文件（.xlsx）")
-    export_units.set_defaults(handler=cmd_export_units)
-
-    templates = commands.add_parser("template", help="生成导入模板").add_subparsers(
-        dest="what", metavar="WHAT", required=True
-    )
-    template_units = templates.add_parser("units", help="成员单位导入模板")
-    template_units.add_argument("file", type=Path, help="要写入的Excel文件（.xlsx）")
-    template_units.set_defaults(handler=cmd_template_units)
+    groups = CommandGroups(commands)
+    for area in AREAS:
+        importlib.import_module(area).add_commands(groups)
     return parser
 
 
-def _open(args: argparse.Namespace):
+def open_database_of(args: argparse.Namespace) -> Database:
+    """The database named by `--db` (or the default), opened and checked."""
     from app.database import open_database
 
     return open_database(args.db)
 
 
-def _progress_printer() -> Callable[[Progress], None]:
+def progress_printer() -> Callable[[Progress], None]:
     """Print a job's progress to stderr every ten per cent."""
     last = [-1]
 
@@ -93,6 +118,20 @@ def _progress_printer() -> Callable[[Progress], None]:
     return report
 
 
+def print_row_errors(errors: Sequence[RowError]) -> None:
+    """List an import's row errors (`第5行 联系电话：…`) under a count."""
+    if errors:
+        print(f"有{len(errors)}处错误：")
+    for error in errors:
+        print(f"  {error}")
+
+
+def write_error(path: Path, exc: OSError) -> int:
+    """Say that a file could not be written; the exit code of that failure."""
+    print(f"错误：无法写入“{path}”：{exc.strerror or exc}", file=sys.stderr)
+    return 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo township into an empty database."""
     from app.demo import build_demo
@@ -101,11 +140,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.households < 1:
         print("住户数必须大于0", file=sys.stderr)
         return 2
-    database = _open(args)
+    database = open_database_of(args)
     try:
         summary = run_to_end(
             build_demo(database.engine, households=args.households, seed=args.seed),
-            _progress_printer(),
+            progress_printer(),
         )
     finally:
         database.close()
@@ -119,7 +158,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Print the table counts and every problem found; exit 1 when there is one."""
     from app.integrity import check_database
 
-    database = _open(args)
+    database = open_database_of(args)
     try:
         report = check_database(database.engine)
     finally:
@@ -141,7 +180,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database to a file or a folder."""
     from app.backup import backup_database
 
-    database = _open(args)
+    database = open_database_of(args)
     try:
         if database.path is None:
             print("服务器数据库请用数据库自带的工具备份", file=sys.stderr)
@@ -153,84 +192,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_row_errors(errors: Sequence[RowError]) -> None:
-    if errors:
-        print(f"有{len(errors)}处错误：")
-    for error in errors:
-        print(f"  {error}")
-
-
-def cmd_import_units(args: argparse.Namespace) -> int:
-    """Import units from an .xlsx; exit 1 when there are errors and nothing was written."""
-    import getpass
-
-    from app.progress import run_to_end
-    from app.spreadsheet import RowErrors
-    from app.unit_exchange import import_units, preview_units_import
-
-    database = _open(args)
-    try:
-        if args.dry_run:
-            preview = preview_units_import(database.engine, args.file)
-            print(f"预览（未写入）：新增 {len(preview.creates)} 个，更新 {len(preview.updates)} 个")
-            _print_row_errors(preview.errors)
-            blocked = preview.errors and (not args.skip_bad_rows or not preview.good_rows)
-            return 1 if blocked else 0
-        mode = "good_rows" if args.skip_bad_rows else "all_or_nothing"
-        try:
-            result = run_to_end(
-                import_units(database.engine, args.file, getpass.getuser(), mode),
-                _progress_printer(),
-            )
-        except RowErrors as exc:
-            print("未导入：文件中有错误，没有写入任何数据。")
-            _print_row_errors(exc.row_errors)
-            return 1
-    finally:
-        database.close()
-    written = result.created + result.updated
-    print(f"已导入：新增 {result.created} 个，更新 {result.updated} 个")
-    if result.errors:
-        print("跳过了有错误的行。")
-    _print_row_errors(result.errors)
-    return 1 if result.errors and not written else 0
-
-
-def cmd_export_units(args: argparse.Namespace) -> int:
-    """Export every unit with its four people to an .xlsx."""
-    from app.progress import run_to_end
-    from app.unit_exchange import export_units_xlsx
-
-    database = _open(args)
-    try:
-        count = run_to_end(export_units_xlsx(database.engine, args.file))
-    except OSError as exc:
-        print(f"错误：无法写入“{args.file}”：{exc.strerror or exc}", file=sys.stderr)
-        return 1
-    finally:
-        database.close()
-    print(f"已导出 {count} 个成员单位到：{args.file}")
-    return 0
-
-
-def cmd_template_units(args: argparse.Namespace) -> int:
-    """Write the import template of member units."""
-    from app.unit_exchange import write_template_xlsx
-
-    try:
-        write_template_xlsx(args.file)
-    except OSError as exc:
-        print(f"错误：无法写入“{args.file}”：{exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"已写入成员单位导入模板：{args.file}")
-    return 0
-
-
 def run_command(args: argparse.Namespace) -> int:
     """Run the chosen subcommand; known failures print their Chinese message and exit 1."""
     from app.validation import ValidationError
     from db.errors import DatabaseOpenError
 
+    if getattr(args, "handler", None) is None:
+        build_parser().parse_args([args.command, "--help"])
     try:
         return args.handler(args)
     except (DatabaseOpenError, ValidationError) as exc:
