@@ -40,10 +40,11 @@ def test_window_has_every_tab_in_chinese(window):
     assert titles == [
         "概览",
         "成员单位",
+        "组织架构",
         "入户走访",
         "承诺书与告知书",
         "劝阻案例",
-        "奖励",
+        "奖励与表彰",
         "工作例会",
         "宣传活动",
         "督导考核",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -27,44 +28,29 @@ log = logging.getLogger(__name__)
 TabFactory = Callable[[Database, str | None], QWidget]
 
 
-def _overview(db: Database, _user: str | None) -> QWidget:
-    from ui.tabs.overview_tab import OverviewTab
+def _tab(module: str, class_name: str) -> TabFactory:
+    """A tab built from `module.class_name(engine, user)`, imported when first shown."""
 
-    return OverviewTab(db.engine)
-
-
-def _units(db: Database, user: str | None) -> QWidget:
-    from ui.tabs.units_tab import UnitsTab
-
-    return UnitsTab(db.engine, user)
-
-
-def _households(db: Database, user: str | None) -> QWidget:
-    from ui.tabs.households_tab import HouseholdsTab
-
-    return HouseholdsTab(db.engine, user)
-
-
-def _coming(text: str) -> TabFactory:
-    def factory(_db: Database, _user: str | None) -> QWidget:
-        from ui.tabs.placeholder_tab import PlaceholderTab
-
-        return PlaceholderTab(text)
+    def factory(db: Database, user: str | None) -> QWidget:
+        tab_class = getattr(importlib.import_module(module), class_name)
+        return tab_class(db.engine, user)
 
     return factory
 
 
 # Title and factory of every tab, in order. Tabs are built when first shown: start-up stays fast.
+# Each tab is one module of ui/tabs/ with a class taking (engine, user).
 TABS: tuple[tuple[str, TabFactory], ...] = (
-    ("概览", _overview),
-    ("成员单位", _units),
-    ("入户走访", _households),
-    ("承诺书与告知书", _coming("告知书、承诺书的打印、送达、签回登记与签名。")),
-    ("劝阻案例", _coming("劝阻案例登记、统计图表、典型案例汇编。")),
-    ("奖励", _coming("一事一奖、一案一奖、举报奖励的审批与发放，表彰与通报批评。")),
-    ("工作例会", _coming("季度例会、出席情况、议定事项与会议纪要打印。")),
-    ("宣传活动", _coming("年度宣传计划、宣传活动报送与统计。")),
-    ("督导考核", _coming("督导检查、电话回访抽查、月度通报、双降与年度考核。")),
+    ("概览", _tab("ui.tabs.overview_tab", "OverviewTab")),
+    ("成员单位", _tab("ui.tabs.units_tab", "UnitsTab")),
+    ("组织架构", _tab("ui.tabs.org_tab", "OrgTab")),
+    ("入户走访", _tab("ui.tabs.households_tab", "HouseholdsTab")),
+    ("承诺书与告知书", _tab("ui.tabs.letters_tab", "LettersTab")),
+    ("劝阻案例", _tab("ui.tabs.cases_tab", "CasesTab")),
+    ("奖励与表彰", _tab("ui.tabs.awards_tab", "AwardsTab")),
+    ("工作例会", _tab("ui.tabs.meetings_tab", "MeetingsTab")),
+    ("宣传活动", _tab("ui.tabs.publicity_tab", "PublicityTab")),
+    ("督导考核", _tab("ui.tabs.inspections_tab", "InspectionsTab")),
 )
 
 

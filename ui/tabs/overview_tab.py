@@ -51,7 +51,9 @@ class OverviewTab(QWidget):
         ("roles", "未报齐四员的单位"),
     )
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, engine: Engine, user: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.cards = {key: _Card(caption) for key, caption in self.CARDS}

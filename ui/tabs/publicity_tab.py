@@ -1,0 +1,17 @@
+"""A tab still to be built: it says what is coming."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ui.tabs.placeholder_tab import PlaceholderTab
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+class PublicityTab(PlaceholderTab):
+    """Placeholder until its issue lands."""
+
+    def __init__(self, engine: Engine, user: str | None = None) -> None:
+        super().__init__("年度宣传计划、宣传活动报送与统计。")
