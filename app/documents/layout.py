@@ -1,0 +1,475 @@
+"""Where every character goes: Chinese line breaking on an exact character grid, and pages.
+
+Platypus is not used for text: its CJK wrapping lets 。，、 start a line, it collapses the
+ideographic space U+3000 (so `日期：　　年　　月　　日` loses its blanks), and 16 pt characters
+do not come out 28 to a 156 mm line. Here each body character advances by the grid pitch
+(the font size plus a small negative character spacing), lines break between clusters that
+keep Chinese rules (no closing punctuation at a line start, no opening one at a line end, no
+break inside a number or a Latin word), and a full line is justified by spreading the slack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from app.documents.fonts import Face, FontSet, MissingGlyphError
+from app.documents.model import (
+    Block,
+    Centered,
+    Document,
+    Heading,
+    Image,
+    Labelled,
+    PageBreak,
+    PageStyle,
+    Paragraph,
+    Signature,
+    Spacer,
+    Table,
+    Title,
+    chinese_date,
+)
+
+# A line may not start with these (they close something or follow a word)...
+NO_START = frozenset("。，、；：？！）》」』】〕〉〗”’…—%‰·．,.;:?!)]}>")
+# ...nor end with these (they open something).
+NO_END = frozenset("（《「『【〔〈〖“‘([{<")
+EPSILON = 0.01
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive characters of one face, starting at `x`."""
+
+    x: float
+    text: str
+    face: Face
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text: its baseline, size, character spacing and runs."""
+
+    y: float
+    size: float
+    char_space: float
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        """The characters of the line, in order."""
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A straight line (table rules)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image placed at (x, y) bottom-left, of width × height points."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    data: bytes
+
+
+Item = TextLine | Rule | Picture
+
+
+@dataclass
+class Page:
+    """One laid-out page and its number within its document."""
+
+    number: int
+    items: list[Item] = field(default_factory=list)
+
+
+def clusters(text: str) -> list[str]:
+    """Split text into pieces a line may not break inside.
+
+    A Latin word or number stays whole; closing punctuation sticks to the piece before it and
+    opening punctuation to the piece after it; ……and —— stay in pairs.
+    """
+    pieces: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        j = i + 1
+        if ch.isascii() and (ch.isalnum() or ch in "._-/:@"):
+            while (
+                j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in "._-/:@")
+            ):
+                j += 1
+        elif ch in "…—" and j < len(text) and text[j] == ch:
+            j += 1
+        pieces.append(text[i:j])
+        i = j
+    glued: list[str] = []
+    pending_open = ""
+    for piece in pieces:
+        if pending_open:
+            piece, pending_open = pending_open + piece, ""
+        if piece[0] in NO_END and len(piece) == 1:
+            pending_open = piece
+            continue
+        if glued and piece[0] in NO_START:
+            glued[-1] += piece
+        else:
+            glued.append(piece)
+    if pending_open:
+        glued.append(pending_open)
+    return glued
+
+
+class Measurer:
+    """Measures and assigns faces to text of one role and size; raises on a missing glyph."""
+
+    def __init__(self, fonts: FontSet, where: str) -> None:
+        self.fonts = fonts
+        self.where = where
+
+    def faces(self, role: str, text: str) -> list[Face]:
+        """The face of each character of `text`."""
+        result = []
+        for char in text:
+            face = self.fonts.face_for(role, char)
+            if face is None:
+                raise MissingGlyphError(char, self.where)
+            result.append(face)
+        return result
+
+    def width(self, role: str, text: str, size: float, space: float) -> float:
+        """The advance of `text` with `space` added after every character."""
+        faces = self.faces(role, text)
+        return sum(f.width(c, size) + space for f, c in zip(faces, text, strict=True))
+
+
+def break_lines(
+    m: Measurer, role: str, text: str, size: float, space: float, first: float, rest: float
+) -> list[str]:
+    """Break `text` into lines: the first `first` points wide, the others `rest` wide."""
+    lines: list[str] = []
+    line, used = "", 0.0
+    limit = first
+    for piece in clusters(text):
+        w = m.width(role, piece, size, space)
+        if line and used + w > limit + EPSILON:
+            lines.append(line)
+            line, used, limit = "", 0.0, rest
+        if not line and w > limit + EPSILON:
+            # a piece longer than a line (a long number): split it by characters
+            for char in piece:
+                cw = m.width(role, char, size, space)
+                if line and used + cw > limit + EPSILON:
+                    lines.append(line)
+                    line, used, limit = "", 0.0, rest
+                line += char
+                used += cw
+            continue
+        line += piece
+        used += w
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+class Layout:
+    """Lays out one document into pages, top to bottom, keeping the grid."""
+
+    def __init__(self, doc: Document, fonts: FontSet) -> None:
+        self.doc = doc
+        self.style: PageStyle = doc.page_style
+        self.m = Measurer(fonts, doc.where)
+        self.pages: list[Page] = []
+        self.y = 0.0  # the top of the next line, in PDF coordinates
+        self._new_page()
+
+    # -- pages -----------------------------------------------------------------------------------
+    @property
+    def top(self) -> float:
+        return self.style.page_height - self.style.top
+
+    @property
+    def bottom(self) -> float:
+        return self.top - self.style.text_height
+
+    def _new_page(self) -> None:
+        self.pages.append(Page(len(self.pages) + 1))
+        self.y = self.top
+
+    def _room(self, height: float) -> None:
+        """Start a new page unless `height` fits below the cursor (an empty page always fits)."""
+        if self.y - height < self.bottom - EPSILON and self.y < self.top - EPSILON:
+            self._new_page()
+
+    def _add(self, item: Item) -> None:
+        self.pages[-1].items.append(item)
+
+    # -- text lines ------------------------------------------------------------------------------
+    def _line(
+        self,
+        role: str,
+        text: str,
+        size: float,
+        space: float,
+        x: float,
+        width: float,
+        align: str,
+        height: float,
+    ) -> None:
+        """Place one line of text in a row `height` high, starting a page if needed."""
+        self._room(height)
+        natural = self.m.width(role, text, size, space)
+        if align == "justify" and len(text) > 1:
+            space += (width - natural) / len(text)
+            natural = width
+        if align == "center":
+            x += (width - natural) / 2
+        elif align == "right":
+            x += width - natural
+        # the baseline sits where a full-size character's face would sit in the row
+        baseline = self.y - (height + size * 0.76) / 2
+        self._add(TextLine(baseline, size, space, tuple(self._runs(role, text, size, space, x))))
+        self.y -= height
+
+    def _runs(self, role: str, text: str, size: float, space: float, x: float) -> Iterator[Run]:
+        faces = self.m.faces(role, text)
+        start = 0
+        for i in range(1, len(text) + 1):
+            if i == len(text) or faces[i] is not faces[start]:
+                yield Run(x, text[start:i], faces[start])
+                x += sum(faces[start].width(c, size) + space for c in text[start:i])
+                start = i
+
+    def _wrapped(
+        self,
+        role: str,
+        text: str,
+        *,
+        size: float | None = None,
+        indent: float = 0.0,
+        hang: float = 0.0,
+        align: str = "justify",
+        height: float | None = None,
+        grid: bool = True,
+    ) -> None:
+        """A wrapped paragraph: first line indented by `indent`, the others by `hang`."""
+        s = self.style
+        size = size or s.body_size
+        space = s.pitch_x - size if grid else 0.0
+        height = height or s.pitch_y
+        lines = break_lines(
+            self.m, role, text, size, space, s.text_width - indent, s.text_width - hang
+        )
+        for number, line in enumerate(lines):
+            offset = indent if number == 0 else hang
+            last = number == len(lines) - 1
+            line_align = "left" if align == "justify" and last else align
+            self._line(
+                role, line, size, space, s.left + offset, s.text_width - offset, line_align, height
+            )
+
+    # -- blocks ----------------------------------------------------------------------------------
+    def place(self, block: Block) -> None:
+        """Lay out one block below the previous one."""
+        s = self.style
+        if isinstance(block, Title):
+            lines = break_lines(
+                self.m, "title", block.text, s.title_size, 0.0, s.text_width, s.text_width
+            )
+            for line in lines:
+                self._line(
+                    "title",
+                    line,
+                    s.title_size,
+                    0.0,
+                    s.left,
+                    s.text_width,
+                    "center",
+                    s.pitch_y * 1.25,
+                )
+            self.y -= s.pitch_y * 0.5
+        elif isinstance(block, Centered):
+            self._wrapped(block.role, block.text, align="center")
+        elif isinstance(block, Heading):
+            role = "heading" if block.level == 1 else "heading2"
+            self._room(s.pitch_y * 2)  # never a heading alone at the foot of a page
+            self._wrapped(role, block.text, indent=2 * s.pitch_x)
+        elif isinstance(block, Paragraph):
+            indent = 2 * s.pitch_x if block.indent else 0.0
+            self._wrapped(block.role, block.text, indent=indent, align=block.align)
+        elif isinstance(block, Labelled):
+            self._labelled(block)
+        elif isinstance(block, Table):
+            TableLayout(self, block).place()
+        elif isinstance(block, Signature):
+            self._signature(block)
+        elif isinstance(block, Spacer):
+            self.y -= s.pitch_y * block.lines
+            if self.y < self.bottom - EPSILON:
+                self._new_page()
+        elif isinstance(block, PageBreak):
+            if self.y < self.top - EPSILON:
+                self._new_page()
+        elif isinstance(block, Image):
+            self._image(block)
+        else:  # pragma: no cover - a new block kind without a layout is a programming error
+            raise TypeError(type(block))
+
+    def _labelled(self, block: Labelled) -> None:
+        s = self.style
+        space = s.pitch_x - s.body_size
+        label_width = self.m.width("heading", block.label, s.body_size, space)
+        lines = break_lines(
+            self.m, "body", block.text, s.body_size, space,
+            s.text_width - label_width, s.text_width - label_width,
+        )  # fmt: skip
+        for number, line in enumerate(lines):
+            self._room(s.pitch_y)
+            if number == 0:
+                y = self.y
+                self._line(
+                    "heading",
+                    block.label,
+                    s.body_size,
+                    space,
+                    s.left,
+                    label_width,
+                    "left",
+                    s.pitch_y,
+                )
+                self.y = y
+            align = "left" if number == len(lines) - 1 else "justify"
+            self._line(
+                "body", line, s.body_size, space, s.left + label_width,
+                s.text_width - label_width, align, s.pitch_y,
+            )  # fmt: skip
+
+    def _signature(self, block: Signature) -> None:
+        s = self.style
+        space = s.pitch_x - s.body_size
+        date_text = chinese_date(block.signed_on) if block.signed_on else "　　年　　月　　日"
+        date_width = self.m.width("body", date_text, s.body_size, space)
+        right = s.left + s.text_width - 4 * s.pitch_x
+        self._room(s.pitch_y * 3)
+        self.y -= s.pitch_y
+        centre = right - date_width / 2
+        issuer_width = self.m.width("body", block.issuer, s.body_size, space)
+        x = min(centre - issuer_width / 2, s.left + s.text_width - issuer_width)
+        if block.issuer:
+            self._line(
+                "body",
+                block.issuer,
+                s.body_size,
+                space,
+                max(x, s.left),
+                issuer_width,
+                "left",
+                s.pitch_y,
+            )
+        self._line(
+            "body", date_text, s.body_size, space, right - date_width, date_width, "left", s.pitch_y
+        )
+
+    def _image(self, block: Image) -> None:
+        from reportlab.lib.units import mm
+
+        s = self.style
+        width, height = block.width_mm * mm, block.height_mm * mm
+        caption_height = s.pitch_y if block.caption else 0.0
+        self._room(height + caption_height)
+        x = s.left
+        if block.align == "center":
+            x += (s.text_width - width) / 2
+        elif block.align == "right":
+            x += s.text_width - width
+        self._add(Picture(x, self.y - height, width, height, block.data))
+        self.y -= height
+        if block.caption:
+            self._wrapped("body", block.caption, size=s.table_size, align=block.align, grid=False)
+
+
+class TableLayout:
+    """A ruled table: rows never split, the header repeats on every page."""
+
+    PAD = 3.0
+
+    def __init__(self, layout: Layout, table: Table) -> None:
+        self.layout = layout
+        self.table = table
+        s = layout.style
+        total = sum(table.widths)
+        self.widths = [w * s.text_width / total for w in table.widths]
+        self.size = s.table_size
+        self.leading = self.size * 1.45
+
+    def _cell_lines(self, role: str, text: str, width: float) -> list[str]:
+        inner = width - 2 * self.PAD
+        lines: list[str] = []
+        for part in text.split("\n"):
+            lines += break_lines(self.layout.m, role, part, self.size, 0.0, inner, inner)
+        return lines
+
+    def _row(self, role: str, cells: tuple[str, ...]) -> tuple[float, list[list[str]]]:
+        wrapped = [self._cell_lines(role, c, w) for c, w in zip(cells, self.widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * self.leading + 2 * self.PAD
+        return height, wrapped
+
+    def _draw_row(self, role: str, height: float, wrapped: list[list[str]], header: bool) -> None:
+        lay = self.layout
+        s = lay.style
+        top = lay.y
+        x = s.left
+        lay._add(Rule(s.left, top, s.left + s.text_width, top))
+        lay._add(Rule(s.left, top - height, s.left + s.text_width, top - height))
+        for lines, width, align in zip(wrapped, self.widths, self.table.align, strict=True):
+            lay._add(Rule(x, top, x, top - height))
+            lay.y = top - self.PAD
+            cell_align = "center" if header else align
+            for line in lines:
+                lay._line(
+                    role,
+                    line,
+                    self.size,
+                    0.0,
+                    x + self.PAD,
+                    width - 2 * self.PAD,
+                    cell_align,
+                    self.leading,
+                )
+            x += width
+        lay._add(Rule(x, top, x, top - height))
+        lay.y = top - height
+
+    def place(self) -> None:
+        """Lay out the header and every row, breaking pages between rows."""
+        lay = self.layout
+        header_height, header = self._row("heading", self.table.headers)
+        rows = [self._row("body", r) for r in self.table.rows]
+        first = rows[0][0] if rows else 0.0
+        lay._room(header_height + first)
+        self._draw_row("heading", header_height, header, True)
+        for height, wrapped in rows:
+            if lay.y - height < lay.bottom - EPSILON:
+                lay._new_page()
+                self._draw_row("heading", header_height, header, True)
+            self._draw_row("body", height, wrapped, False)
+        lay.y -= lay.style.pitch_y * 0.5
+
+
+def layout_document(doc: Document, fonts: FontSet) -> list[Page]:
+    """Every page of a document, laid out; raises MissingGlyphError before anything is drawn."""
+    lay = Layout(doc, fonts)
+    for block in doc.blocks:
+        lay.place(block)
+    return lay.pages

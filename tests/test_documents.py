@@ -1,0 +1,132 @@
+"""The document engine: the 公文 grid, Chinese line breaking, fonts, and real PDFs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from app.documents import Document, MissingGlyphError, render_pdf, render_pdf_job
+from app.documents.fonts import default_fonts, font_names
+from app.documents.layout import NO_END, NO_START, TextLine, break_lines, clusters, layout_document
+from app.paths import font_path
+
+RARE = "王喆堃昇犇淼䶮"
+# 200 characters with no punctuation, so the grid alone decides where lines break
+PLAIN = "镇反电信网络诈骗分中心组织网格员和民警逐户走访宣传" * 8
+
+
+def lines_of(doc: Document) -> list[list[TextLine]]:
+    pages = layout_document(doc, default_fonts())
+    return [[i for i in page.items if isinstance(i, TextLine)] for page in pages]
+
+
+def test_official_body_is_28_characters_by_22_lines():
+    doc = Document(style="official").paragraph(PLAIN * 4, indent=False)
+    pages = lines_of(doc)
+    first = pages[0]
+    assert len(first) == 22
+    assert all(len(line.text) == 28 for line in first)
+    # every character advances by the grid pitch: 156 mm / 28
+    style = doc.page_style
+    assert abs(first[0].size + first[0].char_space - style.pitch_x) < 1e-6
+    assert abs((first[0].y - first[1].y) - style.pitch_y) < 1e-6
+
+
+def test_indented_first_line_leaves_two_characters():
+    pages = lines_of(Document().paragraph(PLAIN))
+    assert len(pages[0][0].text) == 26
+    assert len(pages[0][1].text) == 28
+
+
+def test_no_closing_punctuation_starts_a_line_and_no_opening_one_ends_it():
+    text = ("会议要求，各村（社区）要做到“逐户走访、逐人告知”。" * 20) + "（完）"
+    for width in (150.0, 200.0, 233.0, 300.0, 442.2):
+        lines = break_lines(_measurer(), "body", text, 16.0, -0.2, width, width)
+        assert "".join(lines) == text
+        for line in lines[1:]:
+            assert line[0] not in NO_START, line
+        for line in lines[:-1]:
+            assert line[-1] not in NO_END, line
+
+
+def _measurer():
+    from app.documents.layout import Measurer
+
+    return Measurer(default_fonts(), "测试")
+
+
+def test_numbers_and_words_are_not_split():
+    assert clusters("拨打96110或下载APP。") == ["拨", "打", "96110", "或", "下", "载", "APP。"]
+    assert clusters("（一）宣传……") == ["（一）", "宣", "传……"]
+
+
+def test_ideographic_spaces_are_kept():
+    pages = lines_of(Document().paragraph("日期：　　年　　月　　日", indent=False))
+    assert pages[0][0].text == "日期：　　年　　月　　日"
+
+
+def test_pdf_has_every_rare_character_as_text_in_an_embedded_font(tmp_path):
+    out = tmp_path / "名单.pdf"
+    doc = Document(where="测试名单").title("领导小组成员名单").labelled("组　　长：", RARE)
+    doc.table(["序号", "姓名"], [["1", name] for name in RARE], widths=[1, 3])
+    doc.signature("清溪镇反电信网络诈骗分中心", date(2024, 3, 5))
+    pages = render_pdf(doc, out)
+    reader = PdfReader(out)
+    assert pages == len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for char in RARE:
+        assert char in text
+    assert "2024年3月5日" in text
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        descriptor = ref.get_object()["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor  # TrueType program embedded (and subset)
+
+
+def test_page_numbers_alternate_sides(tmp_path):
+    out = tmp_path / "长文.pdf"
+    doc = Document()
+    for _ in range(6):
+        doc.paragraph(PLAIN)
+    pages = render_pdf(doc, out)
+    assert pages >= 2
+    reader = PdfReader(out)
+    assert "— 1 —" in reader.pages[0].extract_text()
+    assert "— 2 —" in reader.pages[1].extract_text()
+
+
+def test_a_character_no_font_has_is_refused_and_nothing_is_written(tmp_path):
+    out = tmp_path / "坏.pdf"
+    doc = Document(where="住户 张𰻞 的承诺书").paragraph("户主：张\U00030ede")
+    with pytest.raises(MissingGlyphError) as caught:
+        render_pdf(doc, out)
+    assert "U+30EDE" in str(caught.value) and "住户 张𰻞 的承诺书" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancelled_batch_leaves_no_file(tmp_path):
+    out = tmp_path / "批量.pdf"
+    docs = (Document(style="letter").title(f"告知书{i}").paragraph(PLAIN) for i in range(50))
+    job = render_pdf_job(docs, out, 50)
+    next(job)
+    next(job)
+    job.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_many_documents_make_one_pdf_with_a_page_each(tmp_path):
+    out = tmp_path / "告知书.pdf"
+    docs = [Document(style="letter").title("告知书").paragraph(f"户主：{n}") for n in RARE]
+    assert render_pdf(docs, out) == len(RARE)
+    reader = PdfReader(out)
+    assert [n in reader.pages[i].extract_text() for i, n in enumerate(RARE)] == [True] * 7
+
+
+def test_font_names_come_from_the_font_itself(tmp_path):
+    renamed = tmp_path / "whatever.ttf"
+    renamed.write_bytes(font_path().read_bytes())
+    names = font_names(renamed)
+    assert names and "Noto Serif SC Wuzha" in names[0][1]
