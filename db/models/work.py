@@ -124,6 +124,9 @@ class CallbackSample(RecordMixin, SoftDeleteMixin, Base):
     drawn_on: Mapped[date] = mapped_column(Date)
     seed: Mapped[int] = mapped_column(Integer)
     sample_size: Mapped[int] = mapped_column(Integer)
+    # the visits the households were drawn from: with the seed, the draw can be repeated
+    visited_from: Mapped[date | None] = mapped_column(Date)
+    visited_to: Mapped[date | None] = mapped_column(Date)
 
 
 class CallbackCall(RecordMixin, SoftDeleteMixin, Base):
