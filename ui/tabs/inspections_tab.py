@@ -1,17 +1,39 @@
-"""A tab still to be built: it says what is coming."""
+"""督导考核: inspections, callback sampling, monthly case figures and the 双降 view."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ui.tabs.placeholder_tab import PlaceholderTab
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from app.case_stats_monthly import CaseStatRegister
+from app.inspections import InspectionRegister, InspectionService
+from ui.register.register_view import RegisterView
+from ui.tabs.inspection_callbacks import CallbacksView
+from ui.tabs.inspection_decline import DualDeclineView
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-class InspectionsTab(PlaceholderTab):
-    """Placeholder until its issue lands."""
+class InspectionsTab(QWidget):
+    """Sub-tabs 督导检查, 电话回访抽查, 月度发案, 双降; `options` go to every register view."""
 
-    def __init__(self, engine: Engine, user: str | None = None) -> None:
-        super().__init__("督导检查、电话回访抽查、月度通报、双降与年度考核。")
+    def __init__(self, engine: Engine, user: str | None = None, **options: Any) -> None:
+        super().__init__()
+        self.inspections = RegisterView(
+            InspectionRegister(engine), InspectionService(engine, user), **options
+        )
+        self.callbacks = CallbacksView(engine, user, **options)
+        self.case_stats = RegisterView(CaseStatRegister(engine), None, **options)
+        self.dual_decline = DualDeclineView(engine, user)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.inspections, "督导检查")
+        self.tabs.addTab(self.callbacks, "电话回访抽查")
+        self.tabs.addTab(self.case_stats, "月度发案")
+        self.tabs.addTab(self.dual_decline, "双降")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        # a write in one register can change the figures of another
+        self.inspections.recordsChanged.connect(self.callbacks.refresh_rates)

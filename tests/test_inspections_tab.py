@@ -1,0 +1,112 @@
+"""The 督导考核 tab driven through its real widgets."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from qt_input import click
+from sqlalchemy import select
+
+from app.callbacks import CallbackService
+from db.engine import unit_of_work
+from db.models import CallbackCall, CaseStat, Grid, Household, Person, Unit, Visit
+from ui.tabs.inspections_tab import InspectionsTab
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def tab(qtbot, engine):
+    with unit_of_work(engine) as s:
+        village = Unit(name="白鹤村", kind="village")
+        worker = Person(name="王网格")
+        s.add_all([village, worker])
+        s.flush()
+        grid = Grid(village_id=village.id, name="一网格", grid_worker_id=worker.id)
+        s.add(grid)
+        s.flush()
+        for n in range(8):
+            h = Household(
+                village_id=village.id,
+                grid_id=grid.id,
+                address=f"白鹤村{n}号",
+                head_name=f"户主{n}",
+                phone="13800000000",
+            )
+            s.add(h)
+            s.flush()
+            s.add(
+                Visit(
+                    household_id=h.id,
+                    grid_id=grid.id,
+                    visited_on=TODAY - timedelta(days=n),
+                    mode="in_person",
+                    grid_worker_id=worker.id,
+                    outcome="visited",
+                )
+            )
+        last = TODAY.year - 1
+        s.add_all(
+            [
+                CaseStat(
+                    village_id=village.id, year=TODAY.year, month=1, case_count=2, loss_fen=100000
+                ),
+                CaseStat(village_id=village.id, year=last, month=1, case_count=4, loss_fen=300000),
+            ]
+        )
+    messages = []
+    tab = InspectionsTab(engine, "clerk", inform=lambda _p, t, m: messages.append((t, m)))
+    tab.messages = messages
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    return tab
+
+
+def test_draw_record_calls_and_see_the_rate(qtbot, tab, engine):
+    view = tab.callbacks
+    tab.tabs.setCurrentWidget(view)
+    assert view.grid.currentText() == "白鹤村一网格"
+    view.size.setValue(4)
+    view.seed.setText("2024")
+    click(qtbot, view.draw_button)
+    assert "已抽取4户" in view.note.text() and "2024" in view.note.text()
+    assert view.calls.model.count == 4
+    with unit_of_work(engine) as s:
+        calls = s.scalars(select(CallbackCall.id).order_by(CallbackCall.id)).all()
+    service = CallbackService(engine, "clerk")
+    for call_id, result in zip(
+        calls, ("confirmed", "confirmed", "confirmed", "not_confirmed"), strict=True
+    ):
+        service.update(call_id, {"result": result, "called_on": TODAY})
+    view.calls.recordsChanged.emit()
+    qtbot.waitUntil(lambda: view.rates.rowCount() == 1 and view.rates.item(0, 6).text() == "75.0%")
+    assert view.rates.item(0, 0).text() == "王网格"
+    view.seed.setText("abc")
+    click(qtbot, view.draw_button)
+    assert tab.messages[-1] == ("电话回访抽查", "随机种子应为数字")
+
+
+def test_dual_decline_view_shows_the_comparison_and_keeps_the_cap(qtbot, tab):
+    view = tab.dual_decline
+    tab.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2)
+    assert view.table.item(0, 0).text() == "白鹤村"
+    assert view.table.item(0, 3).text() == "-50.0%"
+    assert view.table.item(0, 7).text() == "双降"
+    assert "全镇双降" in view.summary.text()
+    view.cap.setText("abc")
+    click(qtbot, view.save_cap)
+    assert "数字" in view.message.text()
+    view.cap.setText("-60")
+    click(qtbot, view.save_cap)
+    qtbot.waitUntil(lambda: view.table.item(0, 7).text() == "超出控制目标")
+    view.grab().save("/tmp/x/dual_decline.png")
+
+
+def test_inspections_and_case_figures_are_listed(qtbot, tab):
+    assert tab.case_stats.model.count == 2
+    assert tab.inspections.model.count == 0
+    tab.tabs.setCurrentWidget(tab.callbacks)
+    tab.grab().save("/tmp/x/callbacks.png")
