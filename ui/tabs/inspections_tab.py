@@ -11,13 +11,14 @@ from app.inspections import InspectionRegister, InspectionService
 from ui.register.register_view import RegisterView
 from ui.tabs.inspection_callbacks import CallbacksView
 from ui.tabs.inspection_decline import DualDeclineView
+from ui.tabs.inspection_titles import TitlesView
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
 class InspectionsTab(QWidget):
-    """Sub-tabs 督导检查, 电话回访抽查, 月度发案, 双降; `options` go to every register view."""
+    """Sub-tabs 督导检查, 电话回访抽查, 月度发案, 双降, 无诈创建; `options` go to every register."""
 
     def __init__(self, engine: Engine, user: str | None = None, **options: Any) -> None:
         super().__init__()
@@ -27,11 +28,13 @@ class InspectionsTab(QWidget):
         self.callbacks = CallbacksView(engine, user, **options)
         self.case_stats = RegisterView(CaseStatRegister(engine), None, **options)
         self.dual_decline = DualDeclineView(engine, user)
+        self.titles = TitlesView(engine, user, **options)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.inspections, "督导检查")
         self.tabs.addTab(self.callbacks, "电话回访抽查")
         self.tabs.addTab(self.case_stats, "月度发案")
         self.tabs.addTab(self.dual_decline, "双降")
+        self.tabs.addTab(self.titles, "无诈创建")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
