@@ -110,3 +110,21 @@ def test_inspections_and_case_figures_are_listed(qtbot, tab):
     assert tab.inspections.model.count == 0
     tab.tabs.setCurrentWidget(tab.callbacks)
     tab.grab().save("/tmp/x/callbacks.png")
+
+
+def test_assessment_view_scores_and_exports(qtbot, tab, tmp_path):
+    view = tab.assessment
+    view.year.setValue(TODAY.year)
+    tab.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1)
+    assert view.table.item(0, 1).text() == "白鹤村"
+    first = view.table.item(0, 9).text()
+    view.weight_boxes["case_trend"].setValue(0)
+    view.weight_boxes["visit_coverage"].setValue(0)
+    click(qtbot, view.save_button)
+    qtbot.waitUntil(lambda: view.table.item(0, 9).text() != first)
+    out = tmp_path / "考核.xlsx"
+    view.ask_save_path = lambda *_: str(out)
+    view.export()
+    qtbot.waitUntil(lambda: bool(tab.messages) and tab.messages[-1][0] == "导出完成", timeout=5000)
+    assert out.exists() and "已导出 1 个单位" in tab.messages[-1][1]

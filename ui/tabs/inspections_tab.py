@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from app.case_stats_monthly import CaseStatRegister
 from app.inspections import InspectionRegister, InspectionService
 from ui.register.register_view import RegisterView
+from ui.tabs.inspection_assessment import AssessmentView
 from ui.tabs.inspection_callbacks import CallbacksView
 from ui.tabs.inspection_decline import DualDeclineView
 from ui.tabs.inspection_titles import TitlesView
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class InspectionsTab(QWidget):
-    """Sub-tabs 督导检查, 电话回访抽查, 月度发案, 双降, 无诈创建; `options` go to every register."""
+    """Sub-tabs 督导检查, 电话回访抽查, 月度发案, 双降, 无诈创建, 年度考核 (`options`: to each)."""
 
     def __init__(self, engine: Engine, user: str | None = None, **options: Any) -> None:
         super().__init__()
@@ -29,12 +30,14 @@ class InspectionsTab(QWidget):
         self.case_stats = RegisterView(CaseStatRegister(engine), None, **options)
         self.dual_decline = DualDeclineView(engine, user)
         self.titles = TitlesView(engine, user, **options)
+        self.assessment = AssessmentView(engine, user, **options)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.inspections, "督导检查")
         self.tabs.addTab(self.callbacks, "电话回访抽查")
         self.tabs.addTab(self.case_stats, "月度发案")
         self.tabs.addTab(self.dual_decline, "双降")
         self.tabs.addTab(self.titles, "无诈创建")
+        self.tabs.addTab(self.assessment, "年度考核")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
