@@ -1,13 +1,14 @@
-"""Commands of 督导考核: `stats dual-decline`."""
+"""Commands of 督导考核: `stats dual-decline`, `import case-stats`, `template case-stats`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of
+from app.cli import open_database_of, print_row_errors, write_error
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -19,6 +20,7 @@ def add_commands(groups: CommandGroups) -> None:
     dual.add_argument("--json", action="store_true", help="以JSON输出")
     dual.add_argument("--year", type=int, default=None, help="年份（默认今年）")
     dual.set_defaults(handler=cmd_dual_decline)
+    add_import_commands(groups)
 
 
 def cmd_dual_decline(args: argparse.Namespace) -> int:
@@ -40,4 +42,59 @@ def cmd_dual_decline(args: argparse.Namespace) -> int:
             f"{c.name:<10}{c.cases:>6}{c.cases_last:>6}{percent(c.case_change):>9}"
             f"{c.loss_fen / 100:>14,.2f}{c.loss_last_fen / 100:>14,.2f}  {STATUSES[c.status]}"
         )
+    return 0
+
+
+def add_import_commands(groups: CommandGroups) -> None:
+    """`wuzha import case-stats`, `wuzha template case-stats`."""
+    imports = groups.add("import", "case-stats", "导入月度发案数（村居、年份、月份、发案数、案损）")
+    imports.add_argument("file", type=Path, help="Excel文件（.xlsx）")
+    imports.add_argument("--dry-run", action="store_true", help="只检查并预览，不写入")
+    imports.add_argument("--skip-bad-rows", action="store_true", help="跳过有错误的行")
+    imports.set_defaults(handler=cmd_import_case_stats)
+    template = groups.add("template", "case-stats", "月度发案数导入模板")
+    template.add_argument("file", type=Path, help="要写入的Excel文件（.xlsx）")
+    template.set_defaults(handler=cmd_template_case_stats)
+
+
+def cmd_import_case_stats(args: argparse.Namespace) -> int:
+    """Import monthly figures; exit 1 when nothing was written because of errors."""
+    import getpass
+
+    from app.case_stats_monthly import import_case_stats, preview_case_stats_import
+    from app.progress import run_to_end
+    from app.spreadsheet import RowErrors
+
+    database = open_database_of(args)
+    try:
+        if args.dry_run:
+            preview = preview_case_stats_import(database.engine, args.file)
+            print(f"预览（未写入）：新增 {len(preview.creates)} 条，更新 {len(preview.updates)} 条")
+            print_row_errors(preview.errors)
+            return 1 if preview.errors and not args.skip_bad_rows else 0
+        mode = "good_rows" if args.skip_bad_rows else "all_or_nothing"
+        try:
+            created, updated, errors = run_to_end(
+                import_case_stats(database.engine, args.file, getpass.getuser(), mode)
+            )
+        except RowErrors as exc:
+            print("未导入：文件中有错误，没有写入任何数据。")
+            print_row_errors(exc.row_errors)
+            return 1
+    finally:
+        database.close()
+    print(f"已导入：新增 {created} 条，更新 {updated} 条")
+    print_row_errors(errors)
+    return 0
+
+
+def cmd_template_case_stats(args: argparse.Namespace) -> int:
+    """Write the import template of monthly figures."""
+    from app.case_stats_monthly import write_case_stats_template
+
+    try:
+        write_case_stats_template(args.file)
+    except OSError as exc:
+        return write_error(args.file, exc)
+    print(f"已写入月度发案数导入模板：{args.file}")
     return 0

@@ -11,10 +11,13 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.idnumber import id_number_error
 
+CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal(10) ** 12
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
 
@@ -23,7 +26,8 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
 class FormField:
     """One field of a form: its key on the record, its Chinese label and its rules.
 
-    kind: text, multiline, choice, date, int, bool, phone, id_number.
+    kind: text, multiline, choice, date, int, bool, phone, id_number, money (typed in yuan,
+    stored as integer fen; `minimum`/`maximum` in yuan).
     `choices` is a list of (value, label) or a callable giving one (looked up when a form opens).
     """
 
@@ -118,12 +122,55 @@ def clean_value(f: FormField, raw: Any) -> tuple[Any, str | None]:
             return raw, f"{f.label}应为日期，如2024-03-05"
     if f.kind == "bool":
         return bool(raw), None
+    if f.kind == "money":
+        return _clean_money(f, raw)
     if f.kind == "choice":
         allowed = {value for value, _ in f.choice_list()}
         if raw not in allowed:
             return raw, f"{f.label}的取值“{raw}”不在可选范围内"
         return raw, None
     raise ValueError(f"unknown field kind {f.kind}")
+
+
+def parse_yuan(raw: Any) -> Decimal | None:
+    """An amount typed or read in yuan (`1,234.5`, `１２３４.５０元`, 1234.5) as exact Decimal.
+
+    None when it is not a number with at most two decimals. Floats (Excel) go through their
+    shortest text, so 0.1 stays 0.1.
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, Decimal | int | float):
+        text = repr(raw) if isinstance(raw, float) else str(raw)
+    else:
+        text = normalize_digits(str(raw)).replace(",", "").replace("，", "")
+        text = text.removesuffix("元").removeprefix("¥").removeprefix("￥")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    # beyond a trillion yuan is a typing slip, and too large to quantize exactly
+    if not value.is_finite() or abs(value) >= MONEY_LIMIT or value != value.quantize(CENT):
+        return None
+    return value.quantize(CENT)
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    """Stored fen as yuan with two decimals (12345 → Decimal("123.45"))."""
+    return None if fen is None else (Decimal(fen) / 100).quantize(CENT)
+
+
+def _clean_money(f: FormField, raw: Any) -> tuple[Any, str | None]:
+    """A money field is entered in yuan and stored as integer fen."""
+    value = parse_yuan(raw)
+    if value is None:
+        return raw, f"{f.label}应为金额（元），最多两位小数，如1234.50"
+    fen = int(value * 100)
+    if f.minimum is not None and fen < f.minimum * 100:
+        return fen, f"{f.label}不能小于{f.minimum}元" if f.minimum else f"{f.label}不能为负数"
+    if f.maximum is not None and fen > f.maximum * 100:
+        return fen, f"{f.label}不能大于{f.maximum}元"
+    return fen, None
 
 
 def clean_values(fields: Sequence[FormField], raw: Mapping[str, Any]) -> dict[str, Any]:

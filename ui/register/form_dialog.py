@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.validation import FormField, ValidationError
+from app.validation import FormField, ValidationError, fen_to_yuan
 
 SaveCallback = Callable[[dict[str, Any]], None]
 
@@ -70,6 +70,14 @@ class DateEdit(QDateEdit):
         return super().eventFilter(watched, event)
 
 
+class MoneyEdit(QLineEdit):
+    """An amount in yuan; the record holds fen (see the `money` field kind)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+
 def make_editor(form_field: FormField) -> QWidget:
     """The input widget of one field kind."""
     kind = form_field.kind
@@ -89,6 +97,9 @@ def make_editor(form_field: FormField) -> QWidget:
             editor.setDate(QDate.currentDate())
     elif kind == "bool":
         editor = QCheckBox()
+    elif kind == "money":
+        editor = MoneyEdit()
+        editor.setPlaceholderText(form_field.placeholder or "0.00")
     elif kind in ("text", "phone", "id_number", "int"):
         editor = QLineEdit()
         editor.setPlaceholderText(form_field.placeholder)
@@ -131,6 +142,9 @@ def write_editor(editor: QWidget, value: Any) -> None:
         editor.set_value(value)
     elif isinstance(editor, QCheckBox):
         editor.setChecked(bool(value))
+    elif isinstance(editor, MoneyEdit):
+        yuan = fen_to_yuan(value) if isinstance(value, int) else value
+        editor.setText("" if yuan is None else str(yuan))
     elif isinstance(editor, QLineEdit):
         editor.setText("" if value is None else str(value))
         editor.setCursorPosition(0)

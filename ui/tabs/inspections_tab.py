@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.case_stats_monthly import CaseStatRegister
+from app.case_stats_monthly import CaseStatRegister, CaseStatService
 from app.inspections import InspectionRegister, InspectionService
 from ui.register.register_view import RegisterView
 from ui.tabs.inspection_assessment import AssessmentView
@@ -27,7 +27,9 @@ class InspectionsTab(QWidget):
             InspectionRegister(engine), InspectionService(engine, user), **options
         )
         self.callbacks = CallbacksView(engine, user, **options)
-        self.case_stats = RegisterView(CaseStatRegister(engine), None, **options)
+        self.case_stats = RegisterView(
+            CaseStatRegister(engine), CaseStatService(engine, user), **options
+        )
         self.dual_decline = DualDeclineView(engine, user)
         self.titles = TitlesView(engine, user, **options)
         self.assessment = AssessmentView(engine, user, **options)
@@ -43,3 +45,4 @@ class InspectionsTab(QWidget):
         layout.addWidget(self.tabs)
         # a write in one register can change the figures of another
         self.inspections.recordsChanged.connect(self.callbacks.refresh_rates)
+        self.case_stats.recordsChanged.connect(self.dual_decline.refresh)
