@@ -8,6 +8,7 @@ office sets the weights and points; they are stored in the settings.
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -252,13 +253,18 @@ def _months_due(year: int, today: date) -> int:
     return today.month if today.day >= REPORT_DAY else today.month - 1
 
 
+def report_deadline(year: int, month: int) -> date:
+    """The day a month's publicity report is due: the 29th, or the month's last day if earlier."""
+    return date(year, month, min(REPORT_DAY, calendar.monthrange(year, month)[1]))
+
+
 def _months_on_time(reports, year: int) -> dict[int, set[int]]:
     """unit id → the months whose work was reported by the 29th of that month."""
     on_time: dict[int, set[int]] = {}
     for unit_id, held_on, reported_on in reports:
         if reported_on is None:
             continue
-        deadline = date(year, held_on.month, REPORT_DAY)
+        deadline = report_deadline(year, held_on.month)
         if reported_on <= deadline:
             on_time.setdefault(unit_id, set()).add(held_on.month)
     return on_time

@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from app.assessment import Weights, assess, export_assessment_xlsx, load_weights, save_weights
+from app.assessment import (
+    Weights,
+    assess,
+    export_assessment_xlsx,
+    load_weights,
+    report_deadline,
+    save_weights,
+)
 from app.progress import run_to_end
 from app.validation import ValidationError
 from db.engine import unit_of_work
@@ -174,3 +181,9 @@ def test_export_is_a_ranked_workbook(township, tmp_path):
     assert sheet.title == "2024年度考核"
     assert [c.value for c in sheet[1]][:3] == ["名次", "单位", "类别"]
     assert [c.value for c in sheet[2]][:2] == [1, "白鹤村"] and sheet.cell(2, 10).value == 71.0
+
+
+def test_february_reports_are_due_on_its_last_day_in_a_common_year():
+    assert report_deadline(2025, 2) == date(2025, 2, 28)
+    assert report_deadline(2024, 2) == date(2024, 2, 29)
+    assert report_deadline(2025, 3) == date(2025, 3, 29)
