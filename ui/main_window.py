@@ -86,6 +86,16 @@ class MainWindow(QMainWindow):
         self._ensure_tab(index)
         return self._built[index]
 
+    def show_target(self, target) -> None:
+        """Go to a tab (and, if the tab knows how, a sub-tab with filters): an overview link."""
+        titles = [t for t, _ in TABS]
+        if target.tab not in titles:
+            return
+        widget = self.tab_widget(target.tab)
+        self.tabs.setCurrentWidget(widget)
+        if hasattr(widget, "show_target"):
+            widget.show_target(target.subtab, dict(target.filters))
+
     def _ensure_tab(self, index: int) -> None:
         if index < 0 or index in self._built:
             return
@@ -93,6 +103,8 @@ class MainWindow(QMainWindow):
         widget = factory(self.database, self.user)
         if hasattr(widget, "recordsChanged"):
             widget.recordsChanged.connect(self.refresh_status)
+        if hasattr(widget, "navigate"):
+            widget.navigate.connect(self.show_target)
         self._built[index] = widget
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)

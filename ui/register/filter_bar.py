@@ -90,6 +90,18 @@ class FilterBar(QWidget):
         }
         return RegisterQuery(text=self.search.text().strip(), filters=filters)
 
+    def set_values(self, values: dict[str, Any], text: str = "") -> None:
+        """Show exactly these filter values (others back to 全部) and search text, then query.
+
+        A value the combo does not offer leaves it at 全部: a stale link never hides records.
+        """
+        self._muted = True
+        self.search.setText(text)
+        for key, combo in self.combos.items():
+            combo.setCurrentIndex(max(combo.findData(values.get(key)), 0))
+        self._muted = False
+        self._emit_if_changed()
+
     def set_count(self, count: int) -> None:
         """Show how many rows the register has under the current query."""
         self.count_label.setText(f"共 {count:,} 条")

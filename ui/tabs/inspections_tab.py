@@ -46,3 +46,14 @@ class InspectionsTab(QWidget):
         # a write in one register can change the figures of another
         self.inspections.recordsChanged.connect(self.callbacks.refresh_rates)
         self.case_stats.recordsChanged.connect(self.dual_decline.refresh)
+
+    def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
+        """Open a sub-tab by its title with its register filtered (a link from the overview)."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == subtab:
+                self.tabs.setCurrentIndex(index)
+                widget = self.tabs.widget(index)
+                view = getattr(widget, "calls", widget)
+                if isinstance(view, RegisterView):
+                    view.filter_bar.set_values(filters)
+                return

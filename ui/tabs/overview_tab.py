@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.jobs import BackgroundCall
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from app.overdue import OverdueItem, Target
     from app.overview import Overview
 
 
@@ -37,7 +48,11 @@ class OverviewTab(QWidget):
     """The figures of `app.overview`, computed on a worker thread whenever the tab is shown.
 
     The window is usable at once; on a county's 300,000 households the figures take a moment.
+    Below the figures, what is overdue: a click on an item emits `navigate(Target)`, which
+    the main window follows to the records.
     """
+
+    navigate = Signal(object)
 
     CARDS = (
         ("households", "住户"),
@@ -57,10 +72,21 @@ class OverviewTab(QWidget):
         super().__init__(parent)
         self.engine = engine
         self.cards = {key: _Card(caption) for key, caption in self.CARDS}
-        grid = QGridLayout(self)
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, i // 3, i % 3)
-        grid.setRowStretch(len(self.CARDS) // 3 + 1, 1)
+        layout.addLayout(grid)
+        self.overdue_title = QLabel("待办提醒")
+        font = self.overdue_title.font()
+        font.setBold(True)
+        self.overdue_title.setFont(font)
+        self.overdue = QListWidget()
+        self.overdue.setToolTip("双击（或回车）打开对应的记录")
+        self.overdue.itemActivated.connect(self._open_item)
+        layout.addWidget(self.overdue_title)
+        layout.addWidget(self.overdue, 1)
+        self.items: list[OverdueItem] = []
 
     def showEvent(self, event) -> None:
         """Recompute on every visit: other tabs may have changed the data."""
@@ -76,7 +102,31 @@ class OverviewTab(QWidget):
 
             return overview(engine, today)
 
+        def overdue() -> list[OverdueItem]:
+            from app.overdue import overdue_items
+
+            return overdue_items(engine, today)
+
         BackgroundCall(self, compute, self.show_figures)
+        BackgroundCall(self, overdue, self.show_overdue)
+
+    def show_overdue(self, items: list[OverdueItem]) -> None:
+        """List the overdue matters, or say that nothing is."""
+        self.items = items
+        self.overdue.clear()
+        if not items:
+            self.overdue.addItem("没有逾期事项。")
+            return
+        for item in items:
+            entry = QListWidgetItem(f"{item.text}（双击查看）")
+            entry.setForeground(QColor("#c0392b"))
+            entry.setData(Qt.ItemDataRole.UserRole, item.target)
+            self.overdue.addItem(entry)
+
+    def _open_item(self, entry: QListWidgetItem) -> None:
+        target: Target | None = entry.data(Qt.ItemDataRole.UserRole)
+        if target is not None:
+            self.navigate.emit(target)
 
     def show_figures(self, o: Overview) -> None:
         """Put computed figures on the cards."""
