@@ -42,6 +42,16 @@ class RecordService:
         """Why the record may not be deleted, or None."""
         return None
 
+    def question(self, raw: Mapping[str, Any], record_id: int | None) -> str | None:
+        """A yes/no question the clerk must answer before these values are saved, or None.
+
+        For what is allowed but unusual (a second 季度例会 in a quarter); refusals go in `check`.
+        """
+        return None
+
+    def after_delete(self, session: Session, obj: Any) -> None:
+        """Retire what belongs to a deleted record, in the delete's own transaction."""
+
     def title_of(self, obj: Any) -> str:
         """How one record is named in messages (e.g. its name)."""
         return str(getattr(obj, "name", obj.id))
@@ -102,4 +112,5 @@ class RecordService:
             if reason:
                 raise ValidationError({"": reason})
             obj.deleted_at = utcnow()
+            self.after_delete(session, obj)
             audit.record(session, "delete", self.model.__tablename__, obj.uuid)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,8 +26,8 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
 class FormField:
     """One field of a form: its key on the record, its Chinese label and its rules.
 
-    kind: text, multiline, choice, date, int, bool, phone, id_number, money (typed in yuan,
-    stored as integer fen; `minimum`/`maximum` in yuan).
+    kind: text, multiline, choice, date, datetime, int, bool, phone, id_number, money (typed
+    in yuan, stored as integer fen; `minimum`/`maximum` in yuan).
     `choices` is a list of (value, label) or a callable giving one (looked up when a form opens).
     """
 
@@ -113,7 +113,16 @@ def clean_value(f: FormField, raw: Any) -> tuple[Any, str | None]:
         if f.maximum is not None and value > f.maximum:
             return value, f"{f.label}不能大于{f.maximum}"
         return value, None
+    if f.kind == "datetime":
+        if isinstance(raw, datetime):
+            return raw.replace(second=0, microsecond=0), None
+        try:
+            return datetime.fromisoformat(str(raw)).replace(second=0, microsecond=0), None
+        except ValueError:
+            return raw, f"{f.label}应为日期和时间，如2024-03-05 09:30"
     if f.kind == "date":
+        if isinstance(raw, datetime):
+            return raw.date(), None
         if isinstance(raw, date):
             return raw, None
         try:

@@ -7,15 +7,16 @@ The dialog does not validate by itself: the service does (the same rules as impo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -97,6 +98,10 @@ def make_editor(form_field: FormField) -> QWidget:
             editor.setDate(QDate.currentDate())
     elif kind == "bool":
         editor = QCheckBox()
+    elif kind == "datetime":
+        editor = QDateTimeEdit(QDateTime.currentDateTime())
+        editor.setCalendarPopup(True)
+        editor.setDisplayFormat("yyyy-MM-dd HH:mm")
     elif kind == "money":
         editor = MoneyEdit()
         editor.setPlaceholderText(form_field.placeholder or "0.00")
@@ -120,6 +125,8 @@ def read_editor(editor: QWidget) -> Any:
         return editor.currentData()
     if isinstance(editor, DateEdit):
         return editor.value()
+    if isinstance(editor, QDateTimeEdit):
+        return editor.dateTime().toPython()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, QLineEdit):
@@ -140,6 +147,9 @@ def write_editor(editor: QWidget, value: Any) -> None:
         editor.setCurrentIndex(index)
     elif isinstance(editor, DateEdit):
         editor.set_value(value)
+    elif isinstance(editor, QDateTimeEdit):
+        if isinstance(value, datetime):
+            editor.setDateTime(QDateTime(value))
     elif isinstance(editor, QCheckBox):
         editor.setChecked(bool(value))
     elif isinstance(editor, MoneyEdit):

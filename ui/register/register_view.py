@@ -189,6 +189,10 @@ class RegisterView(QWidget):
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )  # fmt: skip
 
+    def add_action(self, button: QPushButton) -> None:
+        """Put a register's own button after 删除 (e.g. 打印会议纪要…)."""
+        self._button_row.insertWidget(3, button)
+
     # -- selection --------------------------------------------------------------------------
     def selected_row(self) -> int | None:
         """The selected row number, or None."""
@@ -288,6 +292,7 @@ class RegisterView(QWidget):
         service = self.service
 
         def save(values: dict[str, Any]) -> None:
+            self._confirm(values, None)
             record_id = service.create(values)
             self._after_write(record_id, None)
 
@@ -306,6 +311,7 @@ class RegisterView(QWidget):
             return
 
         def save(new_values: dict[str, Any]) -> None:
+            self._confirm(new_values, record_id)
             try:
                 service.update(record_id, new_values)
             except RecordNotFound as exc:
@@ -313,6 +319,13 @@ class RegisterView(QWidget):
             self._after_write(record_id, row)
 
         self._open_form(f"编辑{self.noun}", save, values)
+
+    def _confirm(self, values: dict[str, Any], record_id: int | None) -> None:
+        """Ask the service's question, if it has one; 否 keeps the form open, unsaved."""
+        assert self.service is not None
+        question = self.service.question(values, record_id)
+        if question and not self.ask(self, f"保存{self.noun}", question):
+            raise ValidationError({"": "未保存。"})
 
     def delete_selected(self) -> None:
         """Ask, then soft-delete the selected record; a refusal is shown with its reason."""
