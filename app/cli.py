@@ -29,7 +29,12 @@ log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace], int]
 
 # Modules with `add_commands(groups: CommandGroups)`, in the order their commands are listed.
-AREAS: tuple[str, ...] = ("app.cli_units", "app.cli_meetings", "app.cli_inspections")
+AREAS: tuple[str, ...] = (
+    "app.cli_units",
+    "app.cli_meetings",
+    "app.cli_publicity",
+    "app.cli_inspections",
+)
 
 # The nested command groups and their help: `wuzha import units …`, `wuzha print minutes …`
 GROUPS = {
