@@ -1,8 +1,9 @@
-"""Commands of 工作例会: `print minutes`."""
+"""Printing commands of 工作例会 and 督导考核: `print minutes`, `print monthly-notice`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ def add_commands(groups: CommandGroups) -> None:
     minutes.add_argument("meeting", metavar="MEETING", help="会议编号、UUID或日期（如2024-09-26）")
     minutes.add_argument("--out", type=Path, required=True, help="要写入的PDF文件")
     minutes.set_defaults(handler=cmd_print_minutes)
+    add_notice_command(groups)
 
 
 def cmd_print_minutes(args: argparse.Namespace) -> int:
@@ -34,4 +36,36 @@ def cmd_print_minutes(args: argparse.Namespace) -> int:
     finally:
         database.close()
     print(f"已生成会议纪要（{pages}页）：{args.out}")
+    return 0
+
+
+def add_notice_command(groups: CommandGroups) -> None:
+    """`wuzha print monthly-notice YYYY-MM --out FILE.pdf`."""
+    notice = groups.add("print", "monthly-notice", "打印月度通报")
+    notice.add_argument("month", metavar="YYYY-MM", help="通报的月份，如2024-10")
+    notice.add_argument("--out", type=Path, required=True, help="要写入的PDF文件")
+    notice.set_defaults(handler=cmd_print_monthly_notice)
+
+
+def cmd_print_monthly_notice(args: argparse.Namespace) -> int:
+    """Write a month's notice to a PDF."""
+    import re
+
+    from app.monthly_notice import print_monthly_notice
+
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})", args.month.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        print(f"错误：月份“{args.month}”应写成年-月，如2024-10", file=sys.stderr)
+        return 2
+    database = open_database_of(args)
+    try:
+        try:
+            pages = print_monthly_notice(
+                database.engine, int(found.group(1)), int(found.group(2)), args.out
+            )
+        except OSError as exc:
+            return write_error(args.out, exc)
+    finally:
+        database.close()
+    print(f"已生成{found.group(1)}年{int(found.group(2))}月通报（{pages}页）：{args.out}")
     return 0

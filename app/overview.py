@@ -7,6 +7,8 @@ from datetime import date
 
 from sqlalchemy import Engine, distinct, func, select
 
+from app.case_figures import DissuasionSummary, dissuasion_summary
+from app.dual_decline import Comparison, dual_decline
 from app.units import ROLE_COUNT
 from db.models import DissuasionCase, Household, Letter, Meeting, Resident, Unit, UnitRole
 
@@ -27,6 +29,10 @@ class Overview:
     saved_this_year_fen: int
     meetings_this_quarter: int
     units_missing_roles: int
+    # this year's dissuasion results (预警后再转账率) and 双降 so far
+    dissuasion: DissuasionSummary
+    decline: Comparison
+    decline_months: int
 
     @staticmethod
     def share(part: int, whole: int) -> str:
@@ -62,9 +68,14 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
         .where(UnitRole.unit_id == Unit.id, UnitRole.deleted_at.is_(None))
         .scalar_subquery()
     )
+    decline = dual_decline(engine, today.year)
+    dissuasion = dissuasion_summary(engine, year_start, today)
     with engine.connect() as conn:
         c = counts(engine)
         return Overview(
+            dissuasion=dissuasion,
+            decline=decline.total,
+            decline_months=decline.through_month,
             units=c["units"],
             villages=conn.scalar(
                 select(func.count()).where(Unit.kind == "village", Unit.deleted_at.is_(None))

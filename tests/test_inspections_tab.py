@@ -128,3 +128,19 @@ def test_assessment_view_scores_and_exports(qtbot, tab, tmp_path):
     view.export()
     qtbot.waitUntil(lambda: bool(tab.messages) and tab.messages[-1][0] == "导出完成", timeout=5000)
     assert out.exists() and "已导出 1 个单位" in tab.messages[-1][1]
+
+
+def test_monthly_notice_is_printed_from_the_case_figures(qtbot, engine, tmp_path):
+    opened = []
+    out = tmp_path / "通报.pdf"
+    tab = InspectionsTab(
+        engine,
+        "clerk",
+        ask_month=lambda _p: (TODAY.year, 1),
+        ask_pdf=lambda *_: str(out),
+        open_file=opened.append,
+    )
+    qtbot.addWidget(tab)
+    click(qtbot, tab.notice_button)
+    qtbot.waitUntil(lambda: opened == [str(out)], timeout=10000)
+    assert out.stat().st_size > 0

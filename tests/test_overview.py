@@ -74,3 +74,32 @@ def test_overview_counts_what_the_office_asks(engine):
     assert Overview.share(o.visited_this_year, o.households) == "33.3%"
     assert Overview.share(1, 0) == "—"
     assert counts(engine) == {"units": 2, "households": 3, "residents": 3}
+
+
+def test_overview_has_this_years_transfer_rate_and_dual_decline(engine):
+    from db.models import CaseStat, Unit
+
+    with unit_of_work(engine) as s:
+        village = Unit(name="白鹤村", kind="village")
+        s.add(village)
+        s.flush()
+        fraud = s.query(FraudType).first()
+        for n, outcome in enumerate(("success", "transferred_after_warning", "success")):
+            s.add(
+                DissuasionCase(
+                    occurred_at=datetime(2026, 5, n + 1, 9),
+                    alert_source="fund_side",
+                    person_name=f"张{n}",
+                    fraud_type_id=fraud.id,
+                    was_warned=n < 2,
+                    outcome=outcome,
+                    amount_lost_fen=100 if n == 1 else 0,
+                )
+            )
+        s.add(CaseStat(village_id=village.id, year=2026, month=1, case_count=1, loss_fen=100))
+        s.add(CaseStat(village_id=village.id, year=2025, month=1, case_count=2, loss_fen=50))
+        s.add(CaseStat(village_id=village.id, year=2025, month=2, case_count=9, loss_fen=900))
+    o = overview(engine, TODAY)
+    assert (o.dissuasion.warned_people, o.dissuasion.transferred_people) == (2, 1)
+    assert o.dissuasion.meets_target is False
+    assert o.decline_months == 1 and o.decline.status == "one"

@@ -64,6 +64,8 @@ class OverviewTab(QWidget):
         ("saved", "今年劝阻止损（元）"),
         ("meetings", "本季度工作例会"),
         ("roles", "未报齐四员的单位"),
+        ("transfer", "今年预警后再转账率（目标＜2%）"),
+        ("decline", "今年发案、案损同比"),
     )
 
     def __init__(
@@ -110,6 +112,27 @@ class OverviewTab(QWidget):
         BackgroundCall(self, compute, self.show_figures)
         BackgroundCall(self, overdue, self.show_overdue)
 
+    @staticmethod
+    def _transfer(o: Overview) -> tuple[str, str]:
+        d = o.dissuasion
+        if d.transfer_rate is None:
+            return "—", "今年还没有预警对象"
+        verdict = "达标" if d.meets_target else "未达标"
+        rate = f"{float(d.transfer_rate) * 100:.1f}%"
+        return rate, f"预警 {d.warned_people} 人，仍转账 {d.transferred_people} 人，{verdict}"
+
+    @staticmethod
+    def _decline(o: Overview) -> tuple[str, str]:
+        from app.dual_decline import STATUSES, percent
+
+        if not o.decline_months:
+            return "—", "今年还没有录入月度发案数"
+        c = o.decline
+        return (
+            STATUSES[c.status],
+            f"1—{o.decline_months}月发案{percent(c.case_change)}，案损{percent(c.loss_change)}",
+        )
+
     def show_overdue(self, items: list[OverdueItem]) -> None:
         """List the overdue matters, or say that nothing is."""
         self.items = items
@@ -144,6 +167,8 @@ class OverviewTab(QWidget):
                 "" if o.meetings_this_quarter else "本季度尚未召开",
             ),
             "roles": (str(o.units_missing_roles), f"共 {o.units} 个成员单位"),
+            "transfer": self._transfer(o),
+            "decline": self._decline(o),
         }
         for key, (value, note) in figures.items():
             self.cards[key].value.setText(value)
