@@ -26,6 +26,8 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
     """A household (户), the unit of a household visit."""
 
     __tablename__ = "household"
+    # the figures count live households by visit date from the index alone
+    __table_args__ = (Index("ix_household_live_visited", "deleted_at", "last_visited_on"),)
 
     village_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
@@ -47,6 +49,7 @@ class Resident(RecordMixin, SoftDeleteMixin, Base):
     """A person living in a household; gender and birth date are derived from the ID number."""
 
     __tablename__ = "resident"
+    __table_args__ = (Index("ix_resident_live_app", "deleted_at", "app_installed_on"),)
 
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
@@ -112,6 +115,7 @@ class Letter(RecordMixin, SoftDeleteMixin, Base):
             "household_id IS NOT NULL OR employee_id IS NOT NULL", name="has_addressee"
         ),
         Index("ix_letter_household_kind", "household_id", "kind"),
+        Index("ix_letter_kind_status_household", "kind", "status", "deleted_at", "household_id"),
     )
 
     # notice, commitment_household, commitment_employee

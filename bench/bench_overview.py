@@ -1,0 +1,56 @@
+"""The office head's figures: the overview (with the overdue list) and a monthly notice PDF.
+
+Usage: python bench/bench_overview.py [--households 300000] [--runs 5]
+Prints the median of each figure over the runs (the first run warms SQLite's page cache, as
+the window's own first read does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from common import demo_database, machine
+
+
+def timed(function, runs: int) -> float:
+    """The median seconds of `runs` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=300_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    path = demo_database(args.households)
+
+    from app.database import open_database
+    from app.monthly_notice import print_monthly_notice
+    from app.overdue import overdue_items
+    from app.overview import overview
+
+    database = open_database(path)
+    engine = database.engine
+    print(machine())
+    print(f"overview figures: {timed(lambda: overview(engine), args.runs) * 1000:.0f} ms")
+    print(f"overdue list: {timed(lambda: overdue_items(engine), args.runs) * 1000:.0f} ms")
+    last = date.today().replace(day=1) - timedelta(days=1)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "notice.pdf"
+        seconds = timed(lambda: print_monthly_notice(engine, last.year, last.month, out), args.runs)
+        print(f"monthly notice {last:%Y-%m} PDF: {seconds * 1000:.0f} ms, {out.stat().st_size} bytes")
+    database.close()
+
+
+if __name__ == "__main__":
+    main()
