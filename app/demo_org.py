@@ -19,9 +19,9 @@ from app.demo_names import (
     mobile,
     person_name,
 )
-from app.demo_texts import LETTER_TEMPLATES
 from app.idnumber import gender
-from app.vocab import UNIT_ROLES
+from app.letter_templates import default_text, split_text
+from app.vocab import LETTER_KINDS, UNIT_ROLES
 from db.models import (
     Employee,
     Grid,
@@ -310,10 +310,11 @@ def build_publicity_groups(ctx: DemoContext) -> None:
 
 
 def build_letter_templates(ctx: DemoContext, existing: dict[str, int]) -> None:
-    """Version 1 of each letter, unless the database already has a template of that kind."""
+    """Version 1 of each letter (the program's own text), unless the database has one already."""
     ctx.templates.update(existing)
-    for kind, (title, body) in LETTER_TEMPLATES.items():
+    for kind in LETTER_KINDS:
         if kind not in ctx.templates:
+            title, body = split_text(default_text(kind))
             ctx.templates[kind] = ctx.add(
                 LetterTemplate,
                 ctx.moment(0),

@@ -17,6 +17,7 @@ from app.documents.fonts import Face, FontSet, MissingGlyphError
 from app.documents.model import (
     Block,
     Centered,
+    CutLine,
     Document,
     Heading,
     Image,
@@ -24,6 +25,7 @@ from app.documents.model import (
     PageBreak,
     PageStyle,
     Paragraph,
+    QRCode,
     Signature,
     Spacer,
     Table,
@@ -83,7 +85,26 @@ class Picture:
     data: bytes
 
 
-Item = TextLine | Rule | Picture
+@dataclass(frozen=True)
+class Code:
+    """A QR code of `text`, `size` points square, bottom-left at (x, y)."""
+
+    x: float
+    y: float
+    size: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Dashed:
+    """A dashed line (a cut line)."""
+
+    x1: float
+    y: float
+    x2: float
+
+
+Item = TextLine | Rule | Picture | Code | Dashed
 
 
 @dataclass
@@ -323,6 +344,20 @@ class Layout:
                 self._new_page()
         elif isinstance(block, Image):
             self._image(block)
+        elif isinstance(block, QRCode):
+            self._qr(block)
+        elif isinstance(block, CutLine):
+            self._room(s.pitch_y * 4)  # a cut line never ends a page: its receipt follows it
+            self.y -= s.pitch_y * 0.5
+            self._add(Dashed(s.left - 10, self.y, s.left + s.text_width + 10))
+            self._wrapped(
+                "body",
+                block.note,
+                size=s.table_size,
+                align="center",
+                grid=False,
+                height=s.table_size * 1.6,
+            )
         else:  # pragma: no cover - a new block kind without a layout is a programming error
             raise TypeError(type(block))
 
@@ -380,6 +415,28 @@ class Layout:
         self._line(
             "body", date_text, s.body_size, space, right - date_width, date_width, "left", s.pitch_y
         )
+
+    def _qr(self, block: QRCode) -> None:
+        from reportlab.lib.units import mm
+
+        s = self.style
+        size = block.size_mm * mm
+        if block.floating:
+            self._room(size)
+            self._add(Code(s.left + s.text_width - size, self.y - size, size, block.text))
+            return
+        label = s.table_size * 1.4
+        self._room(size + label)
+        x = s.left
+        if block.align == "center":
+            x += (s.text_width - size) / 2
+        elif block.align == "right":
+            x += s.text_width - size
+        top = self.y
+        self._add(Code(x, self.y - size, size, block.text))
+        self.y -= size
+        self._line("body", block.text, s.table_size * 0.8, 0.0, x - size, size * 3, "center", label)
+        self.y = min(self.y, top - size - label)
 
     def _image(self, block: Image) -> None:
         from reportlab.lib.units import mm

@@ -68,7 +68,7 @@ LETTER = PageStyle(
     text_height=253 * mm,
     body_size=14.0,
     chars_per_line=33,
-    lines_per_page=30,
+    lines_per_page=32,
     title_size=20.0,
     table_size=11.0,
     page_numbers=False,
@@ -158,6 +158,24 @@ class Image:
     caption: str = ""
 
 
+@dataclass(frozen=True)
+class QRCode:
+    """A QR code of `text` (a letter's number), `size_mm` square, with the text under it."""
+
+    text: str
+    size_mm: float = 22.0
+    align: str = "right"
+    # a floating code sits beside the lines that follow it instead of above them
+    floating: bool = False
+
+
+@dataclass(frozen=True)
+class CutLine:
+    """A dashed line across the page with a note (the tear-off receipt's 沿此线剪下)."""
+
+    note: str = "（请沿此线剪下）"
+
+
 Block = (
     Title
     | Centered
@@ -169,6 +187,8 @@ Block = (
     | Spacer
     | PageBreak
     | Image
+    | QRCode
+    | CutLine
 )
 
 
@@ -252,6 +272,19 @@ class Document:
     def page_break(self) -> Document:
         """Continue on a new page."""
         self.blocks.append(PageBreak())
+        return self
+
+    def qr_code(
+        self, text: str, size_mm: float = 22.0, align: str = "right", floating: bool = False
+    ) -> Document:
+        """A QR code of `text` (vectors: sharp on any printer). A floating code sits at the right
+        beside the next short lines (a receipt's), taking no height of its own."""
+        self.blocks.append(QRCode(text, size_mm, align, floating))
+        return self
+
+    def cut_line(self, note: str = "（请沿此线剪下）") -> Document:
+        """A dashed cut line across the page, e.g. above a tear-off receipt."""
+        self.blocks.append(CutLine(note))
         return self
 
     def image(

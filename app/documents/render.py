@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app import APP_TITLE
 from app.documents.fonts import FontSet, default_fonts
-from app.documents.layout import Page, Picture, Rule, TextLine, layout_document
+from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine, layout_document
 from app.documents.model import Document, PageStyle
 from app.export import replacing
 from app.progress import Job, Progress
@@ -47,6 +47,14 @@ def _draw_page(
         elif isinstance(item, Rule):
             canvas.setLineWidth(0.6)
             canvas.line(item.x1, item.y1, item.x2, item.y2)
+        elif isinstance(item, Code):
+            _draw_qr(canvas, item)
+        elif isinstance(item, Dashed):
+            canvas.saveState()
+            canvas.setDash(4, 3)
+            canvas.setLineWidth(0.5)
+            canvas.line(item.x1, item.y, item.x2, item.y)
+            canvas.restoreState()
         elif isinstance(item, Picture):
             canvas.drawImage(
                 ImageReader(io.BytesIO(item.data)), item.x, item.y, item.width, item.height,
@@ -54,6 +62,25 @@ def _draw_page(
             )  # fmt: skip
     if page_numbers:
         _page_number(canvas, page.number, style, fonts)
+
+
+def _draw_qr(canvas: Canvas, item: Code) -> None:
+    """Draw the code's modules as filled squares (renderPDF would add an unembedded font)."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    widget = QrCodeWidget(item.text, barBorder=0)
+    x0, y0, x1, _y1 = widget.getBounds()
+    scale = item.size / (x1 - x0)
+    canvas.saveState()
+    for module in widget.draw().contents:
+        if module.fillColor is None:
+            continue  # the background: the paper is white already
+        canvas.setFillColor(module.fillColor)
+        canvas.rect(
+            item.x + (module.x - x0) * scale, item.y + (module.y - y0) * scale,
+            module.width * scale, module.height * scale, stroke=0, fill=1,
+        )  # fmt: skip
+    canvas.restoreState()
 
 
 def _page_number(canvas: Canvas, number: int, style: PageStyle, fonts: FontSet) -> None:
