@@ -248,3 +248,32 @@ def _signature_block(doc: Document, kind: str, options: LetterOptions) -> None:
         doc.spacer(0.5)
         doc.paragraph(f"{who}（签名）：＿＿＿＿＿＿＿＿", indent=False, align="right")
         doc.paragraph("日期：　　　　年　　月　　日", indent=False, align="right")
+
+
+SAMPLE_VALUES = {
+    "户主姓名": "王喆", "地址": "白鹤村3组12号", "村居": "白鹤村", "网格": "第一网格",
+    "身份证号": "330122********1234", "电话": "138****5678", "家庭人数": 4, "姓名": "李堃",
+    "单位": "镇中心小学", "职务": "教师", "编号": "GZ2026-0000-000001",
+}  # fmt: skip
+
+
+def sample_letter(engine: Engine, kind: str, text: str) -> Document:
+    """An edited template filled with sample values (for the live preview); ValidationError
+    lists what is wrong with the text."""
+    from app.settings import load_profile
+
+    errors = template_errors(kind, text)
+    if errors:
+        raise ValidationError({"text": "\n".join(errors)})
+    title, body = split_text(text)
+    profile = load_profile(engine)
+    issuer = profile.get("issuing_office") or "××镇反电信网络诈骗分中心"
+    today = date.today()
+    values = {
+        **SAMPLE_VALUES, "日期": chinese_date(today), "日期_date": today,
+        "乡镇": profile.get("township_name") or "××镇", "发文机关": issuer,
+        "诈骗类型": "刷单返利、虚假网络投资理财、冒充公检法及政府机关",
+    }  # fmt: skip
+    return build_letter(
+        Template(None, kind, 0, title, body), values, issuer, LetterOptions(), "模板预览"
+    )

@@ -64,22 +64,27 @@ def _draw_page(
         _page_number(canvas, page.number, style, fonts)
 
 
-def _draw_qr(canvas: Canvas, item: Code) -> None:
-    """Draw the code's modules as filled squares (renderPDF would add an unembedded font)."""
+def qr_modules(text: str, size: float) -> list[tuple[float, float, float, float]]:
+    """The dark squares of a QR code of `text`, `size` points wide: (x, y, w, h) from the
+    bottom-left corner. Shared by the PDF and the on-screen preview."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
-    widget = QrCodeWidget(item.text, barBorder=0)
+    widget = QrCodeWidget(text, barBorder=0)
     x0, y0, x1, _y1 = widget.getBounds()
-    scale = item.size / (x1 - x0)
+    scale = size / (x1 - x0)
+    return [
+        ((m.x - x0) * scale, (m.y - y0) * scale, m.width * scale, m.height * scale)
+        for m in widget.draw().contents
+        if m.fillColor is not None  # the background: the paper is white already
+    ]
+
+
+def _draw_qr(canvas: Canvas, item: Code) -> None:
+    """Draw the code's modules as filled squares (renderPDF would add an unembedded font)."""
     canvas.saveState()
-    for module in widget.draw().contents:
-        if module.fillColor is None:
-            continue  # the background: the paper is white already
-        canvas.setFillColor(module.fillColor)
-        canvas.rect(
-            item.x + (module.x - x0) * scale, item.y + (module.y - y0) * scale,
-            module.width * scale, module.height * scale, stroke=0, fill=1,
-        )  # fmt: skip
+    canvas.setFillColorRGB(0, 0, 0)
+    for x, y, w, h in qr_modules(item.text, item.size):
+        canvas.rect(item.x + x, item.y + y, w, h, stroke=0, fill=1)
     canvas.restoreState()
 
 

@@ -1,17 +1,229 @@
-"""A tab still to be built: it says what is coming."""
+"""承诺书与告知书: every letter from printing to the signed copy."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ui.tabs.placeholder_tab import PlaceholderTab
+from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
+
+from app.letter_templates import LetterOptions
+from app.letters import (
+    LetterRegister,
+    change_status,
+    print_letters_job,
+    reprint_letters,
+    select_households,
+    sign_letter,
+)
+from app.validation import ValidationError
+from db.engine import unit_of_work
+from ui.jobs import run_job
+from ui.letter_dialogs import PrintChoice, SignatureDialog, TemplateEditor
+from ui.register.register_view import (
+    RegisterView,
+    ask_with_message_box,
+    inform_with_message_box,
+)
+from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-class LettersTab(PlaceholderTab):
-    """Placeholder until its issue lands."""
+def ask_scan(parent: QWidget) -> str | None:
+    """Ask for a scan or photo of the signed paper."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "签字件扫描件或照片", "", "图片或PDF (*.png *.jpg *.jpeg *.pdf)"
+    )
+    return path or None
 
-    def __init__(self, engine: Engine, user: str | None = None) -> None:
-        super().__init__("告知书、承诺书的打印、送达、签回登记与签名。")
+
+def _places(engine: Engine) -> tuple[list[str], list[str]]:
+    from sqlalchemy import select
+
+    from db.models import Grid, Unit
+
+    with unit_of_work(engine) as session:
+        villages = session.scalars(
+            select(Unit.name)
+            .where(Unit.kind == "village", Unit.deleted_at.is_(None))
+            .order_by(Unit.sort_order, Unit.id)
+        ).all()
+        grids = session.scalars(
+            select(Grid.name).where(Grid.deleted_at.is_(None)).distinct().order_by(Grid.name)
+        ).all()
+    return list(villages), list(grids)
+
+
+class LettersTab(QWidget):
+    """The letter register with 打印, 送达, 签回 (pad or scan), 拒签, 作废, 重印, 模板."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        user: str | None = None,
+        *,
+        choose_print: Callable[[QWidget, list[str], list[str]], PrintChoice | None] | None = None,
+        ask_pdf: Callable[[QWidget, str, str], str | None] = ask_pdf_path,
+        open_file: Callable[[str], None] = open_in_viewer,
+        ask_scan_file: Callable[[QWidget], str | None] = ask_scan,
+        **options: Any,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.user = user
+        self.ask = options.get("ask", ask_with_message_box)
+        self.inform = options.get("inform", inform_with_message_box)
+        self.choose_print = choose_print or self._choose_print
+        self.ask_pdf = ask_pdf
+        self.open_file = open_file
+        self.ask_scan_file = ask_scan_file
+        self.letters = RegisterView(LetterRegister(engine), None, **options)
+        self.dialog: SignatureDialog | TemplateEditor | None = None
+        self.job = None
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("print", "打印…", self.print_batch),
+            ("delivered", "标记送达", lambda: self.change("delivered")),
+            ("sign", "签名签回…", self.sign_on_pad),
+            ("scan", "附签字件…", self.attach_scan),
+            ("refused", "拒签", lambda: self.change("refused")),
+            ("void", "作废", lambda: self.change("void")),
+            ("reprint", "重印/签字件", self.reprint),
+            ("templates", "编辑模板…", self.edit_templates),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+        for button in reversed(list(self.buttons.values())):
+            self.letters.add_action(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.letters)
+
+    def show_target(self, _subtab: str | None, filters: dict[str, Any]) -> None:
+        """An overview link: e.g. letters printed 30 days ago and not signed."""
+        self.letters.filter_bar.set_values(filters)
+
+    def _choose_print(self, parent: QWidget, villages: list[str], grids: list[str]):
+        dialog = PrintChoice(villages, grids, parent)
+        return dialog if dialog.exec() else None
+
+    def print_batch(self) -> None:
+        """Choose what to print, then print it off the GUI thread and open the PDF."""
+        choice = self.choose_print(self, *_places(self.engine))
+        if choice is None:
+            return
+        kind = choice.kind.currentData()
+        try:
+            ids = select_households(
+                self.engine, kind, choice.village.currentData(), choice.grid.currentData(),
+                choice.unsigned.isChecked(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            self.inform(self, "打印", "\n".join(exc.errors.values()))
+            return
+        if not ids:
+            self.inform(self, "打印", "没有符合条件的住户。")
+            return
+        name = choice.kind.currentText()
+        path = self.ask_pdf(
+            self, f"打印{name}", str(Path.home() / f"{name}-{date.today():%Y%m%d}.pdf")
+        )
+        if not path:
+            return
+        options = LetterOptions(receipt=choice.receipt.isChecked(), qr_code=choice.qr.isChecked())
+        full = choice.full.isChecked()
+
+        def done(result) -> None:
+            self.letters.refresh()
+            self.open_file(path)
+
+        self.job = run_job(
+            self, f"打印{len(ids)}份{name}",
+            lambda: print_letters_job(self.engine, kind, ids, path, self.user, options, full),
+            done,
+        )  # fmt: skip
+
+    def _selected(self) -> int | None:
+        letter_id = self.letters.selected_id()
+        if letter_id is None:
+            self.inform(self, "文书", "请先选择一份文书")
+        return letter_id
+
+    def change(self, status: str) -> None:
+        """Mark the selected letter 已送达, 拒签 or 作废 (作废 is asked first)."""
+        letter_id = self._selected()
+        if letter_id is None:
+            return
+        if status == "void" and not self.ask(
+            self, "作废", "作废后这份文书不再计入统计。确定作废吗？"
+        ):
+            return
+        try:
+            change_status(self.engine, [letter_id], status, user=self.user)
+        except ValidationError as exc:
+            self.inform(self, "无法修改", "\n".join(exc.errors.values()))
+            return
+        self.letters.refresh()
+
+    def sign_on_pad(self) -> None:
+        """Open the signing pad for the selected letter."""
+        letter_id = self._selected()
+        if letter_id is None:
+            return
+        row = self.letters.model.row(self.letters.selected_row())
+        number = row.values[0]
+        signer = row.values[2] or ""
+
+        def save(name: str, signed_on: date, png: bytes) -> None:
+            sign_letter(self.engine, letter_id, name, signed_on, signature_png=png, user=self.user)
+            self.letters.refresh()
+
+        self.dialog = SignatureDialog(number, signer, save, self)
+        self.dialog.open()
+
+    def attach_scan(self) -> None:
+        """Record the selected letter as signed with a scan or photo of the paper."""
+        letter_id = self._selected()
+        if letter_id is None:
+            return
+        path = self.ask_scan_file(self)
+        if not path:
+            return
+        signer = self.letters.model.row(self.letters.selected_row()).values[2] or ""
+        try:
+            sign_letter(
+                self.engine, letter_id, signer, date.today(), scan=Path(path), user=self.user
+            )
+        except (ValidationError, OSError) as exc:
+            message = (
+                "\n".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            )
+            self.inform(self, "无法添加签字件", message)
+            return
+        self.letters.refresh()
+
+    def reprint(self) -> None:
+        """Print the selected letter again with its own template version (and signature)."""
+        letter_id = self._selected()
+        if letter_id is None:
+            return
+        number = self.letters.model.row(self.letters.selected_row()).values[0]
+        path = self.ask_pdf(self, "重印", str(Path.home() / f"{number}.pdf"))
+        if not path:
+            return
+        try:
+            reprint_letters(self.engine, [letter_id], path)
+        except (ValidationError, ValueError, OSError) as exc:
+            self.inform(self, "无法重印", str(exc))
+            return
+        self.open_file(path)
+
+    def edit_templates(self) -> None:
+        """Open the template editor with its live preview."""
+        self.dialog = TemplateEditor(self.engine, self.user, self)
+        self.dialog.open()

@@ -1,0 +1,104 @@
+"""The on-screen preview of a printout: the engine's laid-out page painted with QPainter.
+
+PySide6-Essentials has no QtPdf, and rendering a PDF only to show it would be slow. The
+layout (app/documents/layout.py) already says where every run of characters, rule, picture and
+QR module goes; painting the same items here shows exactly what the PDF will have, in a few
+milliseconds. The same painter prints through Qt's print dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine
+from app.documents.model import PageStyle
+from app.documents.render import qr_modules
+from app.paths import font_path
+
+_family: str | None = None
+
+
+def bundled_family() -> str:
+    """The Qt family name of the bundled font, registered on first use."""
+    global _family
+    if _family is None:
+        font_id = QFontDatabase.addApplicationFont(str(font_path()))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        _family = families[0] if families else QFont().family()
+    return _family
+
+
+def paint_page(painter: QPainter, page: Page, style: PageStyle, target: QRectF) -> None:
+    """Paint one laid-out page into `target` (points scaled to fit, y turned downwards)."""
+    scale = min(target.width() / style.page_width, target.height() / style.page_height)
+    painter.save()
+    painter.translate(target.topLeft())
+    painter.scale(scale, scale)
+    painter.fillRect(QRectF(0, 0, style.page_width, style.page_height), QColor("white"))
+    height = style.page_height
+    family = bundled_family()
+    # the page is in PDF points (1/72 inch); a QFont point follows the device's DPI
+    points = 72.0 / (painter.device().logicalDpiY() or 72)
+    for item in page.items:
+        if isinstance(item, TextLine):
+            for run in item.runs:
+                font = QFont(family)
+                font.setPointSizeF(item.size * points)
+                font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, item.char_space)
+                font.setBold(run.face.synthetic_bold)
+                painter.setFont(font)
+                painter.setPen(QColor("black"))
+                painter.drawText(QPointF(run.x, height - item.y), run.text)
+        elif isinstance(item, Rule):
+            painter.setPen(QPen(QColor("black"), 0.6))
+            painter.drawLine(QPointF(item.x1, height - item.y1), QPointF(item.x2, height - item.y2))
+        elif isinstance(item, Dashed):
+            painter.setPen(QPen(QColor("black"), 0.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(item.x1, height - item.y), QPointF(item.x2, height - item.y))
+        elif isinstance(item, Picture):
+            image = QImage.fromData(item.data)
+            painter.drawImage(
+                QRectF(item.x, height - item.y - item.height, item.width, item.height), image
+            )
+        elif isinstance(item, Code):
+            for x, y, w, h in qr_modules(item.text, item.size):
+                painter.fillRect(QRectF(item.x + x, height - item.y - y - h, w, h), QColor("black"))
+    painter.restore()
+
+
+class PagePreview(QWidget):
+    """Shows the first page of a laid-out document, scaled to the widget."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page: Page | None = None
+        self.style: PageStyle | None = None
+        self.message = ""
+        self.setMinimumSize(300, 424)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def show_page(self, page: Page | None, style: PageStyle | None, message: str = "") -> None:
+        """Show a page (None with a message: what is wrong instead of a page)."""
+        self.page, self.style, self.message = page, style, message
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        """A grey desk with the page on it, or the message."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#d0d3d4"))
+        if self.page is None or self.style is None:
+            painter.setPen(QColor("#c0392b"))
+            painter.drawText(
+                self.rect().adjusted(12, 12, -12, -12), Qt.TextFlag.TextWordWrap, self.message
+            )
+            return
+        margin = 10
+        area = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
+        ratio = self.style.page_width / self.style.page_height
+        width = min(area.width(), area.height() * ratio)
+        target = QRectF(area.left() + (area.width() - width) / 2, area.top(), width, width / ratio)
+        paint_page(painter, self.page, self.style, target)
+        painter.end()
