@@ -48,7 +48,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "notice.pdf"
         seconds = timed(lambda: print_monthly_notice(engine, last.year, last.month, out), args.runs)
-        print(f"monthly notice {last:%Y-%m} PDF: {seconds * 1000:.0f} ms, {out.stat().st_size} bytes")
+        print(
+            f"monthly notice {last:%Y-%m} PDF: {seconds * 1000:.0f} ms, {out.stat().st_size} bytes"
+        )
     database.close()
 
 

@@ -10,7 +10,6 @@ break inside a number or a Latin word), and a full line is justified by spreadin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from app.documents.fonts import Face, FontSet, MissingGlyphError
@@ -38,6 +37,10 @@ NO_START = frozenset("。，、；：？！）》」』】〕〉〗”’…—%
 # ...nor end with these (they open something).
 NO_END = frozenset("（《「『【〔〈〖“‘([{<")
 EPSILON = 0.01
+# Remembered line breaks and runs (see break_lines); cleared whole when this many accumulate.
+CACHE_SIZE = 20_000
+_BREAKS: dict[tuple, tuple[str, ...]] = {}
+_RUNS: dict[tuple, tuple[tuple[tuple[float, int, str, Face], ...], float]] = {}
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,24 @@ class Measurer:
 def break_lines(
     m: Measurer, role: str, text: str, size: float, space: float, first: float, rest: float
 ) -> list[str]:
-    """Break `text` into lines: the first `first` points wide, the others `rest` wide."""
+    """Break `text` into lines: the first `first` points wide, the others `rest` wide.
+
+    1,000 letters repeat the same paragraphs: the result is remembered per font set (a text
+    with a missing glyph raises before anything is remembered, naming its own record).
+    """
+    key = (id(m.fonts), role, text, size, space, first, rest)
+    lines = _BREAKS.get(key)
+    if lines is None:
+        lines = _break_lines(m, role, text, size, space, first, rest)
+        if len(_BREAKS) > CACHE_SIZE:
+            _BREAKS.clear()
+        _BREAKS[key] = lines
+    return list(lines)
+
+
+def _break_lines(
+    m: Measurer, role: str, text: str, size: float, space: float, first: float, rest: float
+) -> tuple[str, ...]:
     lines: list[str] = []
     line, used = "", 0.0
     limit = first
@@ -201,7 +221,7 @@ def break_lines(
         used += w
     if line or not lines:
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 class Layout:
@@ -250,9 +270,10 @@ class Layout:
     ) -> None:
         """Place one line of text in a row `height` high, starting a page if needed."""
         self._room(height)
-        natural = self.m.width(role, text, size, space)
+        parts, natural = self._parts(role, text, size, space)
+        extra = 0.0
         if align == "justify" and len(text) > 1:
-            space += (width - natural) / len(text)
+            extra = (width - natural) / len(text)
             natural = width
         if align == "center":
             x += (width - natural) / 2
@@ -260,17 +281,34 @@ class Layout:
             x += width - natural
         # the baseline sits where a full-size character's face would sit in the row
         baseline = self.y - (height + size * 0.76) / 2
-        self._add(TextLine(baseline, size, space, tuple(self._runs(role, text, size, space, x))))
+        # a justified line spreads its slack after every character: a run moves by the slack
+        # of the characters before it
+        runs = tuple(
+            Run(x + offset + extra * before, part, face) for offset, before, part, face in parts
+        )
+        self._add(TextLine(baseline, size, space + extra, runs))
         self.y -= height
 
-    def _runs(self, role: str, text: str, size: float, space: float, x: float) -> Iterator[Run]:
-        faces = self.m.faces(role, text)
-        start = 0
-        for i in range(1, len(text) + 1):
-            if i == len(text) or faces[i] is not faces[start]:
-                yield Run(x, text[start:i], faces[start])
-                x += sum(faces[start].width(c, size) + space for c in text[start:i])
-                start = i
+    def _parts(
+        self, role: str, text: str, size: float, space: float
+    ) -> tuple[tuple[tuple[float, int, str, Face], ...], float]:
+        """The runs of one face in a line, as (offset, characters before, text, face), and the
+        line's natural width; remembered, since letters repeat their lines."""
+        key = (id(self.m.fonts), role, text, size, space)
+        found = _RUNS.get(key)
+        if found is None:
+            faces = self.m.faces(role, text)
+            parts, start, x = [], 0, 0.0
+            for i in range(1, len(text) + 1):
+                if i == len(text) or faces[i] is not faces[start]:
+                    parts.append((x, start, text[start:i], faces[start]))
+                    x += sum(faces[start].width(c, size) + space for c in text[start:i])
+                    start = i
+            found = (tuple(parts), x)
+            if len(_RUNS) > CACHE_SIZE:
+                _RUNS.clear()
+            _RUNS[key] = found
+        return found
 
     def _wrapped(
         self,
