@@ -507,11 +507,11 @@ def sign_letter(
         audit.record(session, "update", "letter", letter.uuid, "signed")
 
 
-def reprint_letters(
-    engine: Engine, letter_ids: Sequence[int], out: Path | str, full_numbers: bool = False
-) -> int:
-    """Print letters again, each with the template version it was printed with and, when
-    signed on the pad, with the signature: the signed copy. Returns the number of pages."""
+def letter_documents(
+    engine: Engine, letter_ids: Sequence[int], full_numbers: bool = False
+) -> list[Document]:
+    """Stored letters as documents, each with the template version it was printed with and,
+    when signed on the pad, with the signature (the signed copy)."""
     profile = load_profile(engine)
     issuer = profile.get("issuing_office") or ""
     docs = []
@@ -539,15 +539,11 @@ def reprint_letters(
                 signed_on=letter.signed_on,
             )  # fmt: skip
             docs.append(build_letter(template, values, issuer, options, f"{a.name}的文书"))
-    return render_pdf(docs, out)
+    return docs
 
 
-def letter_status_counts(engine: Engine) -> dict[tuple[str, str], int]:
-    """(kind, status) → how many live letters, for the tab's summary line."""
-    with unit_of_work(engine) as session:
-        rows = session.execute(
-            select(Letter.kind, Letter.status, func.count())
-            .where(Letter.deleted_at.is_(None))
-            .group_by(Letter.kind, Letter.status)
-        ).all()
-    return {(k, s): n for k, s, n in rows}
+def reprint_letters(
+    engine: Engine, letter_ids: Sequence[int], out: Path | str, full_numbers: bool = False
+) -> int:
+    """Print stored letters again (see `letter_documents`); returns the number of pages."""
+    return render_pdf(letter_documents(engine, letter_ids, full_numbers), out)

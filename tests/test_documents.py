@@ -130,3 +130,17 @@ def test_font_names_come_from_the_font_itself(tmp_path):
     renamed.write_bytes(font_path().read_bytes())
     names = font_names(renamed)
     assert names and "Noto Serif SC Wuzha" in names[0][1]
+
+
+def test_office_fonts_are_found_by_their_own_name_and_chained(tmp_path):
+    from app.documents.fonts import FontSet, find_system_fonts
+
+    # a font file named like nothing, whose name table says 仿宋 would be found; the bundled
+    # font names itself "Noto Serif SC Wuzha", which is no office font: nothing is found
+    (tmp_path / "simfang.ttf").write_bytes(font_path().read_bytes())
+    assert find_system_fonts([tmp_path]) == {}
+    fonts = FontSet({"仿宋": (tmp_path / "simfang.ttf", 0)})
+    body = fonts.describe()["body"]
+    assert body[0] == "仿宋" and body[-1].startswith("Noto Serif SC Wuzha")
+    assert fonts.face_for("body", "喆").name != fonts.bundled.name  # the office font has it
+    assert fonts.face_for("heading", "喆").synthetic_bold

@@ -195,6 +195,13 @@ def test_statuses_follow_the_paper(engine, town, tmp_path):
     with pytest.raises(ValidationError) as caught:
         sign_letter(engine, ids[2], "张昇", date.today(), scan=not_image)
     assert "不是图片或PDF" in caught.value.errors[""]
+    huge = tmp_path / "手机照片.jpg"
+    with huge.open("wb") as f:
+        f.write(b"\xff\xd8\xff")
+        f.truncate(200 * 1024 * 1024)
+    with pytest.raises(ValidationError) as caught:
+        sign_letter(engine, ids[2], "张昇", date.today(), scan=huge)
+    assert "超过20 MB" in caught.value.errors[""]
     with pytest.raises(ValidationError):
         change_status(engine, [ids[0]], "delivered")  # a signed letter is not delivered again
     unsigned = select_households(engine, "commitment_household", village="白鹤村", unsigned=True)

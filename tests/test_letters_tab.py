@@ -103,3 +103,24 @@ def test_template_edits_show_in_the_preview(qtbot, tab):
     assert editor.preview.page is None and "未知的占位符" in editor.error.text()
     assert not editor.save_button.isEnabled()
     editor.grab().save("/tmp/template_editor.png")
+
+
+def test_preview_and_direct_printing_show_the_letter(qtbot, tab, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.document_preview import paint_to_printer
+
+    click(qtbot, tab.buttons["print"])
+    qtbot.waitUntil(lambda: tab.letters.model.count == 3, timeout=10000)
+    tab.letters.select_id(tab.letters.model.row(1).id)
+    click(qtbot, tab.buttons["preview"])
+    window = tab.preview_window
+    assert window.label.text() == "第 1 / 1 页"
+    lines = [i.text for i in window.preview.page.items if hasattr(i, "runs")]
+    assert any("李堃" in line for line in lines)
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "qt.pdf"))
+    paint_to_printer(printer, window.pages * 2)
+    assert len(PdfReader(tmp_path / "qt.pdf").pages) == 2
+    window.close()

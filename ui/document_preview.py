@@ -102,3 +102,68 @@ class PagePreview(QWidget):
         target = QRectF(area.left() + (area.width() - width) / 2, area.top(), width, width / ratio)
         paint_page(painter, self.page, self.style, target)
         painter.end()
+
+
+def print_documents(parent: QWidget, pages: list[tuple[Page, PageStyle]]) -> bool:
+    """Print laid-out pages through Qt's print dialog; False when the clerk cancels."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setFullPage(True)
+    dialog = QPrintDialog(printer, parent)
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    paint_to_printer(printer, pages)
+    return True
+
+
+def paint_to_printer(printer, pages: list[tuple[Page, PageStyle]]) -> None:
+    """Paint pages on a QPrinter (or any paged device), one sheet each."""
+    painter = QPainter(printer)
+    try:
+        for number, (page, style) in enumerate(pages):
+            if number:
+                printer.newPage()
+            area = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+            paint_page(painter, page, style, area)
+    finally:
+        painter.end()
+
+
+class PreviewDialog(QWidget):
+    """A window showing laid-out pages one at a time, with 上一页/下一页 and 打印…."""
+
+    def __init__(self, title: str, pages: list[tuple[Page, PageStyle]], parent=None) -> None:
+        from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(title)
+        self.resize(720, 960)
+        self.pages = pages
+        self.index = 0
+        self.preview = PagePreview()
+        self.label = QLabel()
+        self.previous = QPushButton("上一页")
+        self.next = QPushButton("下一页")
+        self.print_button = QPushButton("打印…")
+        self.previous.clicked.connect(lambda: self.go(self.index - 1))
+        self.next.clicked.connect(lambda: self.go(self.index + 1))
+        self.print_button.clicked.connect(lambda: print_documents(self, self.pages))
+        row = QHBoxLayout()
+        for widget in (self.previous, self.next, self.label):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.preview, 1)
+        self.go(0)
+
+    def go(self, index: int) -> None:
+        """Show page `index` (kept within the pages)."""
+        self.index = max(0, min(index, len(self.pages) - 1))
+        page, style = self.pages[self.index]
+        self.preview.show_page(page, style)
+        self.label.setText(f"第 {self.index + 1} / {len(self.pages)} 页")
+        self.previous.setEnabled(self.index > 0)
+        self.next.setEnabled(self.index < len(self.pages) - 1)

@@ -192,6 +192,14 @@ class MainWindow(QMainWindow):
         open_settings(self, self.database.engine, self.user)
 
     def _about(self) -> None:
+        from app.documents import default_fonts
+
+        roles = {"title": "标题", "body": "正文", "heading": "黑体标题", "heading2": "楷体标题",
+                 "song": "页码"}  # fmt: skip
+        used = "；".join(
+            f"{roles[role]}：{'、'.join(faces)}"
+            for role, faces in default_fonts().describe().items()
+        )
         QMessageBox.about(
             self,
             f"关于{APP_TITLE}",
@@ -199,7 +207,8 @@ class MainWindow(QMainWindow):
             "<p>乡镇反电信网络诈骗工作台账：成员单位、入户走访、告知书与承诺书、"
             "劝阻案例与奖励、工作例会、宣传活动、督导考核。</p>"
             "<p>数据全部保存在本机数据库文件中，无需联网。</p>"
-            "<p>字体：Noto Serif CJK SC（SIL Open Font License 1.1）。</p>",
+            "<p>字体：Noto Serif CJK SC（SIL Open Font License 1.1）。</p>"
+            f"<p>打印使用的字体（依次取用，缺字时逐字改用后面的字体）：{used}</p>",
         )
 
 

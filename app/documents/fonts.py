@@ -170,6 +170,7 @@ class FontSet:
     def __init__(self, system_fonts: dict[str, tuple[Path, int]] | None = None) -> None:
         self._lock = threading.Lock()
         self.bundled = _register(BUNDLED, font_path(), 0)
+        self.families: dict[str, str] = {BUNDLED: "Noto Serif SC Wuzha（程序自带）"}
         system_fonts = {} if system_fonts is None else system_fonts
         self.chains: dict[str, tuple[Face, ...]] = {}
         registered: dict[tuple[Path, int], Face] = {}
@@ -184,6 +185,7 @@ class FontSet:
                     if face is None:
                         continue
                     registered[key] = face
+                    self.families[face.name] = family
                 if registered[key] not in chain:
                     chain.append(registered[key])
             fallback = self.bundled
@@ -210,8 +212,9 @@ class FontSet:
         return face
 
     def describe(self) -> dict[str, list[str]]:
-        """Role → the names of its faces, for the settings page and the log."""
-        return {role: [f.name for f in chain] for role, chain in self.chains.items()}
+        """Role → the family names of its faces, for the 关于 box and the log."""
+        return {role: [self.families.get(f.name, f.name) for f in chain]
+                for role, chain in self.chains.items()}  # fmt: skip
 
 
 def _register(name: str, path: Path, index: int) -> Face:

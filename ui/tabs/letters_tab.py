@@ -13,6 +13,7 @@ from app.letter_templates import LetterOptions
 from app.letters import (
     LetterRegister,
     change_status,
+    letter_documents,
     print_letters_job,
     reprint_letters,
     select_households,
@@ -83,6 +84,7 @@ class LettersTab(QWidget):
         self.ask_scan_file = ask_scan_file
         self.letters = RegisterView(LetterRegister(engine), None, **options)
         self.dialog: SignatureDialog | TemplateEditor | None = None
+        self.preview_window = None
         self.job = None
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
@@ -92,6 +94,7 @@ class LettersTab(QWidget):
             ("scan", "附签字件…", self.attach_scan),
             ("refused", "拒签", lambda: self.change("refused")),
             ("void", "作废", lambda: self.change("void")),
+            ("preview", "预览/直接打印", self.preview),
             ("reprint", "重印/签字件", self.reprint),
             ("templates", "编辑模板…", self.edit_templates),
         ):
@@ -222,6 +225,25 @@ class LettersTab(QWidget):
             self.inform(self, "无法重印", str(exc))
             return
         self.open_file(path)
+
+    def preview(self) -> None:
+        """Show the selected letter as it prints (with its signature once signed)."""
+        from app.documents import MissingGlyphError, default_fonts
+        from app.documents.layout import layout_document
+        from ui.document_preview import PreviewDialog
+
+        letter_id = self._selected()
+        if letter_id is None:
+            return
+        try:
+            docs = letter_documents(self.engine, [letter_id])
+            pages = [(p, d.page_style) for d in docs for p in layout_document(d, default_fonts())]
+        except (ValidationError, MissingGlyphError) as exc:
+            self.inform(self, "无法预览", str(exc))
+            return
+        number = self.letters.model.row(self.letters.selected_row()).values[0]
+        self.preview_window = PreviewDialog(f"预览：{number}", pages, self)
+        self.preview_window.show()
 
     def edit_templates(self) -> None:
         """Open the template editor with its live preview."""
