@@ -32,6 +32,7 @@ Handler = Callable[[argparse.Namespace], int]
 AREAS: tuple[str, ...] = (
     "app.cli_units",
     "app.cli_print_letters",
+    "app.cli_cases",
     "app.cli_meetings",
     "app.cli_publicity",
     "app.cli_inspections",
