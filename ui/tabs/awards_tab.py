@@ -1,17 +1,258 @@
-"""A tab still to be built: it says what is coming."""
+"""奖励与表彰: awards and their approval and payment, clues with their protected reporter,
+commendations and criticism."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ui.tabs.placeholder_tab import PlaceholderTab
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.awards import (
+    AwardRegister,
+    AwardService,
+    advance,
+    export_award_list,
+    print_award_list,
+    totals,
+)
+from app.clues import REPORTER_FIELDS, ClueRegister, ClueService, reveal_reporter, set_reporter
+from app.commendations import CommendationRegister, CommendationService
+from app.validation import ValidationError
+from ui.jobs import run_job
+from ui.register.form_dialog import FormDialog
+from ui.register.register_view import (
+    RegisterView,
+    ask_with_message_box,
+    ask_xlsx_path,
+    inform_with_message_box,
+)
+from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-class AwardsTab(PlaceholderTab):
-    """Placeholder until its issue lands."""
+def ask_name(parent: QWidget, title: str, label: str) -> str | None:
+    """Ask who approves or pays."""
+    text, ok = QInputDialog.getText(parent, title, label)
+    return text.strip() if ok and text.strip() else None
 
-    def __init__(self, engine: Engine, user: str | None = None) -> None:
-        super().__init__("一事一奖、一案一奖、举报奖励的审批与发放，表彰与通报批评。")
+
+class AwardsView(QWidget):
+    """The awards register with 审批/发放, the award list, and totals."""
+
+    def __init__(self, engine: Engine, user: str | None, ask_who, ask_pdf, open_file,
+                 **options: Any) -> None:  # fmt: skip
+        super().__init__()
+        self.engine, self.user = engine, user
+        self.ask_who, self.ask_pdf, self.open_file = ask_who, ask_pdf, open_file
+        self.inform = options.get("inform", inform_with_message_box)
+        self.ask_save_path = options.get("ask_save_path", ask_xlsx_path)
+        self.awards = RegisterView(AwardRegister(engine), AwardService(engine, user), **options)
+        self.buttons = {}
+        for key, text, slot in (
+            ("approve", "审批…", lambda: self.advance("approved")),
+            ("pay", "发放…", lambda: self.advance("paid")),
+            ("list_pdf", "奖励名单PDF…", self.print_list),
+            ("list_xlsx", "奖励名单Excel…", self.export_list),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+        for button in reversed(list(self.buttons.values())):
+            self.awards.add_action(button)
+        self.by = QComboBox()
+        for code, label in (("person", "按获奖人"), ("unit", "按获奖单位"), ("quarter", "按季度")):
+            self.by.addItem(label, code)
+        self.by.currentIndexChanged.connect(self.refresh_totals)
+        self.totals = QTableWidget(0, 4)
+        self.totals.setHorizontalHeaderLabels(("名称", "笔数", "金额（元）", "已发放（元）"))
+        self.totals.verticalHeader().hide()
+        self.totals.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.totals.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        box = QWidget()
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(f"{date.today().year}年已审批、已发放的奖励合计"))
+        row.addStretch(1)
+        row.addWidget(self.by)
+        box_layout.addLayout(row)
+        box_layout.addWidget(self.totals)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.awards)
+        splitter.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.awards.recordsChanged.connect(self.refresh_totals)
+        self.job = None
+        self.refresh_totals()
+
+    def _year(self) -> tuple[date, date]:
+        year = int(self.awards.filter_bar.query().filters.get("year") or date.today().year)
+        return date(year, 1, 1), date(year, 12, 31)
+
+    def refresh_totals(self) -> None:
+        """Totals of this year by the chosen grouping."""
+        start, end = date(date.today().year, 1, 1), date.today()
+        rows = totals(self.engine, start, end, self.by.currentData())
+        self.totals.setRowCount(len(rows))
+        for r, t in enumerate(rows):
+            for c, value in enumerate((t.name, t.count, f"{t.amount_fen / 100:,.2f}",
+                                       f"{t.paid_fen / 100:,.2f}")):  # fmt: skip
+                self.totals.setItem(r, c, QTableWidgetItem(str(value)))
+
+    def advance(self, to: str) -> None:
+        """Approve or pay the selected award, asking who does it."""
+        award_id = self.awards.selected_id()
+        if award_id is None:
+            self.inform(self, "奖励", "请先选择一笔奖励")
+            return
+        verb = "审批" if to == "approved" else "发放"
+        who = self.ask_who(self, verb, f"{verb}人：")
+        if not who:
+            return
+        try:
+            advance(self.engine, [award_id], to, who, user=self.user)
+        except ValidationError as exc:
+            self.inform(self, f"无法{verb}", "\n".join(exc.errors.values()))
+            return
+        self.awards.refresh()
+        self.refresh_totals()
+
+    def print_list(self) -> None:
+        """The 奖励名单 of the filtered year as a PDF."""
+        start, end = self._year()
+        path = self.ask_pdf(self, "奖励名单", str(Path.home() / f"{start.year}年奖励名单.pdf"))
+        if not path:
+            return
+        try:
+            print_award_list(self.engine, start, end, path)
+        except (ValidationError, OSError) as exc:
+            self.inform(self, "奖励名单", str(exc))
+            return
+        self.open_file(path)
+
+    def export_list(self) -> None:
+        """The 奖励名单 of the filtered year as an .xlsx."""
+        start, end = self._year()
+        path = self.ask_save_path(
+            self, "导出奖励名单", str(Path.home() / f"{start.year}年奖励名单.xlsx")
+        )
+        if not path:
+            return
+        self.job = run_job(
+            self, "导出奖励名单", lambda: export_award_list(self.engine, start, end, path),
+            lambda count: self.inform(self, "导出完成", f"已导出 {count} 笔奖励到：\n{path}"),
+        )  # fmt: skip
+
+
+class CluesView(QWidget):
+    """The clue register; the reporter is entered and seen only through its own buttons."""
+
+    def __init__(self, engine: Engine, user: str | None, **options: Any) -> None:
+        super().__init__()
+        self.engine, self.user = engine, user
+        self.ask = options.get("ask", ask_with_message_box)
+        self.inform = options.get("inform", inform_with_message_box)
+        self.clues = RegisterView(ClueRegister(engine), ClueService(engine, user), **options)
+        self.reporter_button = QPushButton("登记举报人…")
+        self.reveal_button = QPushButton("查看举报人…")
+        self.reporter_button.clicked.connect(self.edit_reporter)
+        self.reveal_button.clicked.connect(self.reveal)
+        self.clues.add_action(self.reveal_button)
+        self.clues.add_action(self.reporter_button)
+        self.dialog: FormDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(
+            QLabel("举报人信息严格保密：只在“查看举报人”中显示，每次查看都记入操作日志。")
+        )
+        layout.addWidget(self.clues)
+
+    def _clue(self) -> int | None:
+        clue_id = self.clues.selected_id()
+        if clue_id is None:
+            self.inform(self, "举报线索", "请先选择一条线索")
+        return clue_id
+
+    def edit_reporter(self) -> None:
+        """Enter or replace the reporter of the selected clue."""
+        clue_id = self._clue()
+        if clue_id is None:
+            return
+
+        def save(values: dict[str, Any]) -> None:
+            set_reporter(self.engine, clue_id, values, self.user)
+
+        self.dialog = FormDialog(REPORTER_FIELDS, save, title="登记举报人（保密）", parent=self)
+        self.dialog.open()
+
+    def reveal(self) -> None:
+        """Show the reporter after a warning; the look is audited."""
+        clue_id = self._clue()
+        if clue_id is None:
+            return
+        if not self.ask(self, "查看举报人", "举报人信息保密，查看将记入操作日志。确定查看吗？"):
+            return
+        reporter = reveal_reporter(self.engine, clue_id, self.user)
+        if reporter is None:
+            self.inform(self, "举报人", "这条线索没有登记举报人。")
+            return
+        self.inform(
+            self, "举报人（保密）",
+            f"姓名：{reporter.name}\n身份证号码：{reporter.id_number or '未登记'}\n"
+            f"电话：{reporter.phone or '未登记'}",
+        )  # fmt: skip
+
+
+class AwardsTab(QWidget):
+    """Sub-tabs 奖励, 举报线索, 表彰与批评."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        user: str | None = None,
+        *,
+        ask_who: Callable[[QWidget, str, str], str | None] = ask_name,
+        ask_pdf: Callable[[QWidget, str, str], str | None] = ask_pdf_path,
+        open_file: Callable[[str], None] = open_in_viewer,
+        **options: Any,
+    ) -> None:
+        super().__init__()
+        self.awards = AwardsView(engine, user, ask_who, ask_pdf, open_file, **options)
+        self.clues = CluesView(engine, user, **options)
+        self.commendations = RegisterView(
+            CommendationRegister(engine), CommendationService(engine, user), **options
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.awards, "奖励")
+        self.tabs.addTab(self.clues, "举报线索")
+        self.tabs.addTab(self.commendations, "表彰与批评")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
+        """An overview link: overdue rectifications of criticism."""
+        if subtab == "表彰与批评":
+            self.tabs.setCurrentWidget(self.commendations)
+            self.commendations.filter_bar.set_values(filters)
