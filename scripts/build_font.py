@@ -1,17 +1,22 @@
 """Build the bundled CJK font: Noto Serif CJK SC, subset, with TrueType outlines, renamed.
 
 ReportLab embeds only TrueType (`glyf`) fonts, and Debian ships Noto CJK with CFF outlines in a
-collection, so this script picks the SC face, keeps the characters a township office prints
-(GB 2312, rare name characters, official-document punctuation), converts the cubic outlines to
-quadratic ones and renames the family (the OFL's Reserved Font Name rule for modified fonts).
+collection, so this script picks the SC face, keeps the characters a township office
+prints (the 8,105 of 通用规范汉字表, GB 2312, rare name characters, official-document
+punctuation), converts the cubic outlines to quadratic ones and renames the family (the
+OFL's Reserved Font Name rule for modified fonts).
 
-    apt-get install fonts-noto-cjk
+通用规范汉字表 (2013) is read from the Unihan database's kTGH field, as Debian's unicode-data
+ships it, so the list is derived, not typed in, and the same packages give the same bytes.
+
+    apt-get install fonts-noto-cjk unicode-data
     python scripts/build_font.py            # writes resources/fonts/NotoSerifSC-Wuzha.ttf
 """
 
 from __future__ import annotations
 
 import argparse
+import bz2
 import time
 from pathlib import Path
 
@@ -22,7 +27,9 @@ from fontTools.ttLib import TTCollection, TTFont, newTable
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+UNIHAN = Path("/usr/share/unicode/Unihan_OtherMappings.txt.bz2")
 OUT = ROOT / "resources" / "fonts" / "NotoSerifSC-Wuzha.ttf"
+TONGYONG_COUNT = 8105
 FAMILY = "Noto Serif SC Wuzha"
 FACE = "Noto Serif CJK SC"
 
@@ -54,7 +61,25 @@ def gb2312_characters() -> str:
     return "".join(chars)
 
 
-def wanted_codepoints() -> set[int]:
+def tongyong_characters(unihan: Path = UNIHAN) -> str:
+    """The 8,105 characters of 通用规范汉字表, in the table's order, from Unihan's kTGH field
+    (`U+4E00<TAB>kTGH<TAB>2013:1`); stops if the file does not give exactly 8,105."""
+    if not unihan.exists():
+        raise SystemExit(f"{unihan} not found: apt-get install unicode-data")
+    found: dict[int, int] = {}
+    opener = bz2.open if unihan.suffix == ".bz2" else open
+    with opener(unihan, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) == 3 and fields[1] == "kTGH":
+                for entry in fields[2].split():
+                    found[int(entry.split(":")[1])] = int(fields[0][2:], 16)
+    if len(found) != TONGYONG_COUNT or sorted(found) != list(range(1, TONGYONG_COUNT + 1)):
+        raise SystemExit(f"{unihan}: {len(found)} kTGH entries, expected {TONGYONG_COUNT}")
+    return "".join(chr(found[n]) for n in sorted(found))
+
+
+def wanted_codepoints(unihan: Path = UNIHAN) -> set[int]:
     """The characters the subset keeps."""
     points: set[int] = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
     for start, end in (
@@ -68,14 +93,16 @@ def wanted_codepoints() -> set[int]:
         (0x25A0, 0x25FF),
     ):
         points |= set(range(start, end + 1))
-    points |= {ord(c) for c in gb2312_characters() + RARE_NAME_CHARACTERS + DOCUMENT_SYMBOLS}
+    promised = gb2312_characters() + tongyong_characters(unihan)
+    points |= {ord(c) for c in promised + RARE_NAME_CHARACTERS + DOCUMENT_SYMBOLS}
     return points
 
 
-def check_source(font: TTFont) -> None:
+def check_source(font: TTFont, unihan: Path = UNIHAN) -> None:
     """Stop if the source lacks a character the lists promise (it would silently be a blank)."""
     cmap = font.getBestCmap()
-    missing = sorted({c for c in RARE_NAME_CHARACTERS + DOCUMENT_SYMBOLS if ord(c) not in cmap})
+    promised = tongyong_characters(unihan) + RARE_NAME_CHARACTERS + DOCUMENT_SYMBOLS
+    missing = sorted({c for c in promised if ord(c) not in cmap})
     if missing:
         raise SystemExit(f"not in the source font: {' '.join(missing)}")
 
@@ -145,10 +172,10 @@ def rename(font: TTFont) -> None:
             record.string = f"{ps_name};wuzha"
 
 
-def build(source: Path, out: Path) -> tuple[int, int]:
+def build(source: Path, out: Path, unihan: Path = UNIHAN) -> tuple[int, int]:
     """Write the font; returns (bytes, glyphs)."""
     font = open_sc_face(source)
-    check_source(font)
+    check_source(font, unihan)
     options = subset.Options()
     options.layout_features = []  # no vertical or regional alternates: horizontal text only
     options.name_IDs = ["*"]
@@ -156,7 +183,7 @@ def build(source: Path, out: Path) -> tuple[int, int]:
     options.notdef_outline = True
     options.hinting = False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=wanted_codepoints())
+    subsetter.populate(unicodes=wanted_codepoints(unihan))
     subsetter.subset(font)
     to_truetype(font)
     rename(font)
@@ -169,10 +196,13 @@ def build(source: Path, out: Path) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=SOURCE)
+    parser.add_argument(
+        "--unihan", type=Path, default=UNIHAN, help="Unihan_OtherMappings.txt(.bz2) with kTGH"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     start = time.perf_counter()
-    size, glyphs = build(args.source, args.out)
+    size, glyphs = build(args.source, args.out, args.unihan)
     print(f"{args.out}: {size / 1e6:.2f} MB, {glyphs} glyphs, {time.perf_counter() - start:.0f} s")
 
 

@@ -144,3 +144,19 @@ def test_office_fonts_are_found_by_their_own_name_and_chained(tmp_path):
     assert body[0] == "仿宋" and body[-1].startswith("Noto Serif SC Wuzha")
     assert fonts.face_for("body", "喆").name != fonts.bundled.name  # the office font has it
     assert fonts.face_for("heading", "喆").synthetic_bold
+
+
+# 通用规范汉字表 characters outside GB 2312 (some beyond the BMP), taken every 120th from the
+# 1,358 the bundled font gained when the table was added; plus the table's last characters.
+TONGYONG_SAMPLE = "啰嫚𬣡挓埗琀婫焞阘墡𤩽𬶮鳤亹籥鼷𫚭玃醾齇觿蠼"
+
+
+def test_the_bundled_font_covers_tongyong_guifan_hanzi(tmp_path):
+    fonts = default_fonts()
+    assert len(fonts.bundled.chars) > 9400
+    missing = [c for c in TONGYONG_SAMPLE if ord(c) not in fonts.bundled.chars]
+    assert missing == []
+    out = tmp_path / "通用规范.pdf"
+    render_pdf(Document(style="letter").paragraph(TONGYONG_SAMPLE), out)
+    text = PdfReader(out).pages[0].extract_text()
+    assert all(c in text for c in TONGYONG_SAMPLE)

@@ -19,12 +19,34 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from app.paths import font_path
 
 log = logging.getLogger(__name__)
+
+
+def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """The ToUnicode CMap of a font subset, with every code point written as UTF-16BE.
+
+    ReportLab's own writes `<%04X>`, which turns a character beyond the BMP (𬣡 U+2C8E1 of
+    通用规范汉字表, in names) into five hex digits: the glyph prints, but copying or
+    searching the PDF finds another character. Installed in place of ReportLab's below.
+    """
+    lines = [
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+ttfonts.makeToUnicodeCMap = to_unicode_cmap
 
 BUNDLED = "WuzhaSerif"
 
