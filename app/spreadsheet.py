@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.spreadsheet_files import open_sheet_file, unreadable
 from app.validation import FormField, ValidationError, clean_value
 
 # The header row is looked for among the first rows: forms often carry a title row or two.
@@ -79,34 +80,6 @@ def header_text(value: Any) -> str:
     return text.rstrip("*＊")
 
 
-def _unreadable(path: Path, reason: str) -> ValidationError:
-    return ValidationError({"": f"无法读取“{path.name}”：{reason}"})
-
-
-def _open_sheet(path: Path) -> tuple[Any, Any]:
-    """The read-only workbook and its first sheet; a Chinese `ValidationError` if unreadable."""
-    # openpyxl costs start-up time: import it only when someone imports
-    from openpyxl import load_workbook
-
-    if not path.is_file():
-        raise _unreadable(path, "文件不存在")
-    with path.open("rb") as f:
-        magic = f.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        # the OLE container: an old .xls, or an .xlsx protected with a password
-        raise _unreadable(
-            path, "这是旧版.xls文件或加了密码的文件。请在Excel中去掉密码、另存为.xlsx后再导入。"
-        )
-    if not magic.startswith(b"PK"):
-        raise _unreadable(path, "不是Excel工作簿（.xlsx）。请在Excel中另存为.xlsx后再导入。")
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as exc:  # zip, XML and openpyxl errors all mean the same to a clerk
-        raise _unreadable(path, "文件已损坏或不是Excel工作簿（.xlsx）。") from exc
-    return workbook, sheet
-
-
 def _cell_for(f: FormField, raw: Any) -> tuple[Any, str | None]:
     """A cell value as `clean_value` expects it for this field, or an error about the cell."""
     if isinstance(raw, str):
@@ -170,7 +143,7 @@ def clean_row(
 
 
 def _find_header(
-    rows: Sequence[tuple[Any, ...]], columns: Sequence[FormField], aliases: Mapping[str, str]
+    rows: Sequence[Sequence[Any]], columns: Sequence[FormField], aliases: Mapping[str, str]
 ) -> tuple[int, dict[str, int], list[str]]:
     """The header row's index, its column positions per key, and required labels it lacks."""
     by_text = {header_text(f.label): f.key for f in columns}
@@ -194,7 +167,7 @@ def _find_header(
 
 
 def _rows_after_header(
-    rows: Iterable[tuple[Any, ...]], positions: Mapping[str, int], first_number: int
+    rows: Iterable[Sequence[Any]], positions: Mapping[str, int], first_number: int
 ) -> Iterable[tuple[int, dict[str, Any]]]:
     """(row number, key → raw cell) of each non-empty row; stops after a long empty stretch."""
     empty_run = 0
@@ -212,49 +185,47 @@ def _rows_after_header(
 def read_rows(
     path: Path | str, columns: Sequence[FormField], aliases: Mapping[str, str] | None = None
 ) -> SheetRows:
-    """Read and clean the rows of the first sheet of an .xlsx.
+    """Read and clean the rows of the first sheet of an .xlsx (or .xls, .ods, .csv).
 
     The header row is the first of the first ten rows holding every required column label
     (spaces and a trailing `*` ignored; `aliases` maps other header texts to field keys).
     Columns the file lacks are left out of each row's values, so an update keeps what it had.
-    Cells of a merged range other than its first are empty, as openpyxl reads them. Formulas
+    Cells of a merged range other than its first are empty. Formulas
     give the value Excel last computed. Raises `ValidationError` with a Chinese message when
-    the file is not a readable .xlsx or lacks a required header.
+    the file is not a readable spreadsheet or lacks a required header.
     """
     path = Path(path)
-    workbook, sheet = _open_sheet(path)
-    try:
-        sheet.reset_dimensions()  # some writers store a wrong size: read what is there
-        rows = sheet.iter_rows(values_only=True)
-        head = [row for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-        index, positions, missing = _find_header(head, columns, aliases or {})
-        if missing:
-            raise ValidationError(
-                {
-                    "": f"“{path.name}”的表头缺少必填列：{'、'.join(missing)}。"
-                    "请在前10行内放一行表头，或使用导入模板。"
-                }
+    with open_sheet_file(path) as book:
+        sheet = book.sheet(0)
+        rows = sheet.rows
+        try:
+            head = [row for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+            index, positions, missing = _find_header(head, columns, aliases or {})
+            if missing:
+                raise ValidationError(
+                    {
+                        "": f"“{path.name}”的表头缺少必填列：{'、'.join(missing)}。"
+                        "请在前10行内放一行表头，或使用导入模板。"
+                    }
+                )
+            result = SheetRows(
+                columns=tuple(f.key for f in columns if f.key in positions),
+                header_row=index + 1,
+                sheet_title=sheet.title,
             )
-        result = SheetRows(
-            columns=tuple(f.key for f in columns if f.key in positions),
-            header_row=index + 1,
-            sheet_title=sheet.title,
-        )
 
-        def after_header() -> Iterable[tuple[Any, ...]]:
-            yield from head[index + 1 :]
-            yield from rows
+            def after_header() -> Iterable[Sequence[Any]]:
+                yield from head[index + 1 :]
+                yield from rows
 
-        for number, cells in _rows_after_header(after_header(), positions, index + 2):
-            values, errors = clean_row(columns, cells, number)
-            if errors:
-                result.errors.extend(errors)
-            else:
-                result.rows.append(SheetRow(number, values))
-    except ValidationError:
-        raise
-    except Exception as exc:  # a sheet that breaks half-way through is a damaged file
-        raise _unreadable(path, "文件已损坏，无法读完。") from exc
-    finally:
-        workbook.close()
+            for number, cells in _rows_after_header(after_header(), positions, index + 2):
+                values, errors = clean_row(columns, cells, number)
+                if errors:
+                    result.errors.extend(errors)
+                else:
+                    result.rows.append(SheetRow(number, values))
+        except ValidationError:
+            raise
+        except Exception as exc:  # a sheet that breaks half-way through is a damaged file
+            raise unreadable(path, "文件已损坏，无法读完。") from exc
     return result
