@@ -18,8 +18,10 @@ from app.idnumber import id_number_error
 
 CENT = Decimal("0.01")
 MONEY_LIMIT = Decimal(10) ** 12
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
+# ASCII digits only, and \Z: "$" would also accept a trailing newline
+MOBILE_RE = re.compile(r"\A1[3-9]\d{9}\Z", re.ASCII)
+LANDLINE_RE = re.compile(r"\A0\d{2,3}-[1-9]\d{6,7}\Z", re.ASCII)
+_AREA_IN_BRACKETS = re.compile(r"\A[(（](0\d{2,3})[)）]-?")
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,17 @@ def normalize_digits(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """Normalise a typed phone: ASCII digits, no spaces; `0571 8888 1234` → `0571-88881234`."""
+    """Normalise a typed phone: ASCII digits, no spaces; `0571 8888 1234` → `0571-88881234`.
+
+    Also `(0571)88881234` → `0571-88881234`, `+86 138 1234 5678` and `138-1234-5678` →
+    `13812345678`.
+    """
     text = normalize_digits(value).replace("—", "-").replace("－", "-")
     if text.endswith(".0"):  # Excel stores phones as numbers
         text = text[:-2]
+    text = _AREA_IN_BRACKETS.sub(r"\1-", text).removeprefix("+86").removeprefix("0086")
+    if MOBILE_RE.match(text.replace("-", "")):  # 138-1234-5678
+        return text.replace("-", "")
     if "-" not in text and text.startswith("0") and len(text) in (11, 12):
         area = 3 if text[:2] in ("01", "02") else 4
         text = text[:area] + "-" + text[area:]
