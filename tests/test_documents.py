@@ -22,6 +22,49 @@ def lines_of(doc: Document) -> list[list[TextLine]]:
     return [[i for i in page.items if isinstance(i, TextLine)] for page in pages]
 
 
+def drawn_characters(page) -> dict[str, bool]:
+    """Each character a page draws, and whether the embedded font that draws it has an outline
+    for it (a glyph that is not .notdef and not empty). Reads the PDF's ToUnicode maps and the
+    embedded TrueType subsets (their format 6 cmap, loca and glyf) directly."""
+    import re
+    import struct
+
+    drawn: dict[str, bool] = {}
+    for ref in page["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        if "/ToUnicode" not in font:  # a standard font ReportLab lists but nothing draws with
+            continue
+        cmap = font["/ToUnicode"].get_object().get_data().decode()
+        body = cmap.split("beginbfchar")[1].split("endbfchar")[0]
+        codes = {
+            int(code, 16): bytes.fromhex(uni).decode("utf-16-be")
+            for code, uni in re.findall(r"<([0-9A-F]+)> <([0-9A-F]+)>", body)
+        }
+        data = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+        tables = {}
+        for i in range(struct.unpack(">H", data[4:6])[0]):
+            tag, _sum, offset, length = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
+            tables[tag] = (offset, length)
+        at = tables[b"cmap"][0]
+        sub = at + struct.unpack(">I", data[at + 8 : at + 12])[0]
+        fmt, _len, _lang, first, count = struct.unpack(">HHHHH", data[sub : sub + 10])
+        assert fmt == 6
+        glyphs = struct.unpack(f">{count}H", data[sub + 10 : sub + 10 + 2 * count])
+        long_loca = struct.unpack(">h", data[tables[b"head"][0] + 50 : tables[b"head"][0] + 52])[0]
+        loca_at, loca_len = tables[b"loca"]
+        loca = struct.unpack(
+            f">{loca_len // (4 if long_loca else 2)}{'I' if long_loca else 'H'}",
+            data[loca_at : loca_at + loca_len],
+        )
+        scale = 1 if long_loca else 2
+        for code, char in codes.items():
+            glyph = glyphs[code - first]
+            drawn[char] = drawn.get(char, False) or (
+                glyph != 0 and (loca[glyph + 1] - loca[glyph]) * scale > 0
+            )
+    return drawn
+
+
 def test_official_body_is_28_characters_by_22_lines():
     doc = Document(style="official").paragraph(PLAIN * 4, indent=False)
     pages = lines_of(doc)
@@ -78,6 +121,8 @@ def test_pdf_has_every_rare_character_as_text_in_an_embedded_font(tmp_path):
     text = reader.pages[0].extract_text()
     for char in RARE:
         assert char in text
+    drawn = drawn_characters(reader.pages[0])
+    assert {char: drawn.get(char) for char in RARE} == dict.fromkeys(RARE, True)
     assert "2024年3月5日" in text
     fonts = reader.pages[0]["/Resources"]["/Font"]
     assert fonts
@@ -160,3 +205,62 @@ def test_the_bundled_font_covers_tongyong_guifan_hanzi(tmp_path):
     render_pdf(Document(style="letter").paragraph(TONGYONG_SAMPLE), out)
     text = PdfReader(out).pages[0].extract_text()
     assert all(c in text for c in TONGYONG_SAMPLE)
+
+
+def _as_collection(font: bytes, faces: int) -> bytes:
+    """A .ttc holding `faces` copies of one TrueType font (table offsets moved past the
+    collection header), as Windows ships 宋体 in simsun.ttc."""
+    import struct
+
+    header = 12 + 4 * faces
+    tables = struct.unpack(">H", font[4:6])[0]
+    out = bytearray(b"ttcf" + struct.pack(">HHI", 1, 0, faces))
+    out += b"".join(struct.pack(">I", header) for _ in range(faces))
+    body = bytearray(font)
+    for i in range(tables):
+        entry = 12 + 16 * i
+        (offset,) = struct.unpack(">I", body[entry + 8 : entry + 12])
+        body[entry + 8 : entry + 12] = struct.pack(">I", offset + header)
+    return bytes(out + body)
+
+
+def test_a_font_collection_is_read_face_by_face(tmp_path):
+    ttc = tmp_path / "simsun.ttc"
+    ttc.write_bytes(_as_collection(font_path().read_bytes(), 2))
+    names = font_names(ttc)
+    assert [index for index, _ in names] == [0, 1]
+    assert all("Noto Serif SC Wuzha" in found for _, found in names)
+    (tmp_path / "broken.ttf").write_bytes(b"\x00\x01\x00\x00\x00\x09")
+    assert font_names(tmp_path / "broken.ttf") == []
+
+
+def test_the_about_box_says_what_the_bundled_font_stands_in_for():
+    from app.documents.fonts import FontSet
+
+    described = FontSet().describe()  # the bundled font alone, as on a bare machine
+    assert described["title"][-1] == "Noto Serif SC Wuzha（程序自带，代替小标宋，笔画加粗）"
+    assert described["heading"][-1].endswith("代替黑体，笔画加粗）")
+    assert described["body"][-1].endswith("代替仿宋，宋体字形）")
+
+
+def test_bare_reportlab_prints_a_blank_for_a_missing_glyph_and_the_check_sees_it(tmp_path):
+    """Why the engine checks every character: ReportLab alone draws 𰻞 as .notdef (a blank)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    fonts = default_fonts()
+    out = tmp_path / "bare.pdf"
+    canvas = Canvas(str(out))
+    canvas.setFont(fonts.bundled.name, 16)
+    canvas.drawString(72, 700, "王喆\U00030ede")
+    canvas.save()
+    drawn = drawn_characters(PdfReader(out).pages[0])
+    assert [drawn.get(c, False) for c in "王喆\U00030ede"] == [True, True, False]
+
+
+def test_a_printed_official_page_has_22_lines_of_28_characters(tmp_path):
+    out = tmp_path / "通报.pdf"
+    render_pdf(Document(style="official").paragraph(PLAIN * 4, indent=False), out)
+    lines = PdfReader(out).pages[0].extract_text().splitlines()
+    body = [line for line in lines if not line.startswith("—")]
+    assert len(body) == 22 and {len(line) for line in body} == {28}
+    assert "— 1 —" in lines

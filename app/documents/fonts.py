@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -58,6 +59,10 @@ ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
     "heading2": ("楷体", "楷体_GB2312", "KaiTi", "KaiTi_GB2312", "华文楷体", "STKaiti"),
     "song": ("宋体", "SimSun", "新宋体", "NSimSun", "华文宋体", "STSong"),
 }
+# What each role's face is called in a 公文, for saying what the bundled serif stands in for.
+ROLE_FACES = {
+    "title": "小标宋", "body": "仿宋", "heading": "黑体", "heading2": "楷体", "song": "宋体",
+}  # fmt: skip
 # Roles whose own face is bold-looking: drawn with a thin stroke when the serif stands in.
 BOLD_ROLES = frozenset(("title", "heading"))
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
@@ -116,47 +121,57 @@ def font_names(path: Path) -> list[tuple[int, set[str]]]:
     """(sub-font index, family and full names) of a .ttf/.ttc/.otf, read from its `name` table.
 
     Only faces with TrueType outlines (`glyf`) are listed: ReportLab cannot embed CFF ones.
+    Only the headers and the name table are read: a Windows font folder holds gigabytes.
     """
     try:
-        data = path.read_bytes()
-    except OSError:
+        with path.open("rb") as file:
+            head = file.read(12)
+            offsets = [0]
+            if head[:4] == b"ttcf":
+                (count,) = struct.unpack(">I", head[8:12])
+                offsets = list(struct.unpack(f">{count}I", file.read(4 * min(count, 64))))
+            found = []
+            for index, offset in enumerate(offsets):
+                try:
+                    names = _names_at(file, offset)
+                except (struct.error, UnicodeDecodeError, IndexError, ValueError):
+                    continue
+                if names is not None:
+                    found.append((index, names))
+            return found
+    except (OSError, struct.error):
         return []
-    offsets = [0]
-    if data[:4] == b"ttcf":
-        (count,) = struct.unpack(">I", data[8:12])
-        offsets = list(struct.unpack(f">{count}I", data[12 : 12 + 4 * count]))
-    found = []
-    for index, offset in enumerate(offsets):
-        try:
-            names = _names_at(data, offset)
-        except (struct.error, UnicodeDecodeError, IndexError):
-            continue
-        if names is not None:
-            found.append((index, names))
-    return found
 
 
-def _names_at(data: bytes, offset: int) -> set[str] | None:
-    (num_tables,) = struct.unpack(">H", data[offset + 4 : offset + 6])
+def _read(file: BinaryIO, offset: int, length: int) -> bytes:
+    file.seek(offset)
+    data = file.read(length)
+    if len(data) != length:
+        raise ValueError("truncated font file")
+    return data
+
+
+def _names_at(file: BinaryIO, offset: int) -> set[str] | None:
+    (num_tables,) = struct.unpack(">H", _read(file, offset + 4, 2))
+    directory = _read(file, offset + 12, 16 * num_tables)
     tables = {}
     for i in range(num_tables):
-        entry = offset + 12 + 16 * i
-        tag = data[entry : entry + 4]
-        table_offset, length = struct.unpack(">II", data[entry + 8 : entry + 16])
-        tables[tag] = (table_offset, length)
+        entry = directory[16 * i : 16 * i + 16]
+        table_offset, length = struct.unpack(">II", entry[8:16])
+        tables[entry[:4]] = (table_offset, length)
     if b"glyf" not in tables or b"name" not in tables:
         return None
-    base, _length = tables[b"name"]
-    _fmt, count, string_offset = struct.unpack(">HHH", data[base : base + 6])
+    base, length = tables[b"name"]
+    data = _read(file, base, min(length, 1 << 20))
+    _fmt, count, string_offset = struct.unpack(">HHH", data[:6])
     names: set[str] = set()
     for i in range(count):
-        record = base + 6 + 12 * i
-        platform, _encoding, _language, name_id, length, at = struct.unpack(
-            ">HHHHHH", data[record : record + 12]
+        platform, _encoding, _language, name_id, size, at = struct.unpack(
+            ">HHHHHH", data[6 + 12 * i : 18 + 12 * i]
         )
-        if name_id not in (1, 4):  # family, full name
+        if name_id not in (1, 4, 16):  # family, full name, typographic family
             continue
-        raw = data[base + string_offset + at : base + string_offset + at + length]
+        raw = data[string_offset + at : string_offset + at + size]
         if platform in (0, 3):
             names.add(raw.decode("utf-16-be", errors="ignore").strip())
         elif platform == 1:
@@ -234,9 +249,19 @@ class FontSet:
         return face
 
     def describe(self) -> dict[str, list[str]]:
-        """Role → the family names of its faces, for the 关于 box and the log."""
-        return {role: [self.families.get(f.name, f.name) for f in chain]
-                for role, chain in self.chains.items()}  # fmt: skip
+        """Role → the family names of its faces, for the 关于 box and the log. The bundled
+        serif says which face it stands in for, and that a bold role is drawn thickened."""
+        described = {}
+        for role, chain in self.chains.items():
+            names = []
+            for face in chain:
+                name = self.families.get(face.name, face.name)
+                if face.name == BUNDLED and role != "song":
+                    how = "笔画加粗" if face.synthetic_bold else "宋体字形"
+                    name = f"Noto Serif SC Wuzha（程序自带，代替{ROLE_FACES[role]}，{how}）"
+                names.append(name)
+            described[role] = names
+        return described
 
 
 def _register(name: str, path: Path, index: int) -> Face:
