@@ -8,7 +8,6 @@ office sets the weights and points; they are stored in the settings.
 
 from __future__ import annotations
 
-import calendar
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from sqlalchemy import Engine, and_, case, distinct, func, select
 
 from app import audit
 from app.dual_decline import dual_decline
+from app.periods import report_deadline
 from app.progress import Job, Progress
 from app.validation import ValidationError
 from app.vocab import COMMENDATION_KINDS, UNIT_KINDS
@@ -54,8 +54,6 @@ DEFAULT_WEIGHTS = {
     "case_trend": 20,
 }
 DEFAULT_POINTS = {"praise": 2, "criticism": -2, "yellow_card": -5, "red_card": -10, "interview": -3}
-# Units report their publicity work by this day of each month (seed 000).
-REPORT_DAY = 29
 CASE_TREND_SCORE = {"both": 1.0, "zero": 1.0, "one": 0.5, "none": 0.0, "over_cap": 0.0}
 
 
@@ -250,12 +248,8 @@ def _months_due(year: int, today: date) -> int:
         return 12
     if year > today.year:
         return 0
-    return today.month if today.day >= REPORT_DAY else today.month - 1
-
-
-def report_deadline(year: int, month: int) -> date:
-    """The day a month's publicity report is due: the 29th, or the month's last day if earlier."""
-    return date(year, month, min(REPORT_DAY, calendar.monthrange(year, month)[1]))
+    due = today >= report_deadline(today.year, today.month)
+    return today.month if due else today.month - 1
 
 
 def _months_on_time(reports, year: int) -> dict[int, set[int]]:

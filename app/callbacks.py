@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, case, func, select
@@ -27,6 +27,10 @@ from db.engine import unit_of_work
 from db.models import CallbackCall, CallbackSample, Grid, Household, Person, Unit, Visit
 
 MAX_SAMPLE = 200
+# A drawn household should be called within this many days; later, it is overdue.
+CALLBACK_DAYS = 14
+# The 回访结果 filter's choice for calls still pending that long after the draw.
+OVERDUE_PENDING = "overdue_pending"
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,10 @@ class CallbackRegister(SqlRegister):
     )
     default_sort = "drawn_on"
 
+    def __init__(self, engine: Engine, today: date | None = None) -> None:
+        super().__init__(engine)
+        self.today = today
+
     def select_rows(self) -> Select:
         """Calls joined to their sample, grid, household, visit and the visit's grid worker."""
         worker = aliased(Person)
@@ -267,13 +275,17 @@ class CallbackRegister(SqlRegister):
                 .where(Grid.deleted_at.is_(None))
                 .order_by(Unit.sort_order, Grid.sort_order, Grid.id)
             ).all()
+        results = [*CALLBACK_RESULTS.items(), (OVERDUE_PENDING, f"超过{CALLBACK_DAYS}天未回访")]
         return (
-            RegisterFilter("result", "回访结果", list(CALLBACK_RESULTS.items())),
+            RegisterFilter("result", "回访结果", results),
             RegisterFilter("grid", "网格", [(g.id, g.name) for g in grids]),
         )
 
     def filter_clause(self, key: str, value: Any) -> ColumnElement | None:
         """The WHERE clause of the result and grid filters."""
+        if key == "result" and value == OVERDUE_PENDING:
+            cutoff = (self.today or date.today()) - timedelta(days=CALLBACK_DAYS)
+            return (CallbackCall.result == "pending") & (CallbackSample.drawn_on < cutoff)
         if key == "result":
             return CallbackCall.result == value
         if key == "grid":

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit
-from app.overdue import quarter_of
+from app.periods import quarter_of
 from app.records import RecordService
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.validation import FormField, ValidationError

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
 from app.documents import Document, chinese_date, render_pdf
-from app.overdue import quarter_of
+from app.periods import quarter_of
 from app.settings import load_profile
 from app.validation import ValidationError
 from db.engine import unit_of_work

@@ -6,14 +6,15 @@ filter that lists exactly them), so the overview can take the clerk there in one
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
 
-from app.assessment import report_deadline
+from app.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
+from app.navigation import Target
+from app.periods import quarter_number, quarter_of, report_deadline
+from app.publicity import not_reported
 from db.engine import unit_of_work
 from db.models import (
     CallbackCall,
@@ -23,23 +24,13 @@ from db.models import (
     Letter,
     Meeting,
     MeetingDecision,
-    PublicityActivity,
-    Unit,
 )
 
 # A quarter's meeting is asked for when this many days of the quarter are left.
 QUARTER_WARNING_DAYS = 15
 LETTER_SIGN_DAYS = 30
-CALLBACK_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where an item's records are: a main tab, optionally a sub-tab, and register filters."""
-
-    tab: str
-    subtab: str | None = None
-    filters: dict[str, Any] = field(default_factory=dict)
+# The sub-tab of 工作例会 that lists every meeting's decisions with their follow-up.
+DECISIONS_SUBTAB = "全部议定事项（跟进）"
 
 
 @dataclass(frozen=True)
@@ -50,14 +41,6 @@ class OverdueItem:
     text: str
     count: int
     target: Target
-
-
-def quarter_of(day: date) -> tuple[date, date]:
-    """The first and last day of the quarter `day` is in."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    last_month = first_month + 2
-    last_day = calendar.monthrange(day.year, last_month)[1]
-    return date(day.year, first_month, 1), date(day.year, last_month, last_day)
 
 
 def _quarterly_meetings(session, start: date, end: date) -> int:
@@ -71,6 +54,11 @@ def _quarterly_meetings(session, start: date, end: date) -> int:
     )
 
 
+def _meeting_target(start: date) -> Target:
+    """The quarterly meetings of the year of `start`: where a missing one would be listed."""
+    return Target("工作例会", "会议", {"kind": "quarterly", "year": str(start.year)})
+
+
 def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem]:
     """Every overdue matter on `today`, most pressing first; empty when all is in order."""
     today = today or date.today()
@@ -78,15 +66,13 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
     start, end = quarter_of(today)
     previous_start, previous_end = quarter_of(start - timedelta(days=1))
     with unit_of_work(engine) as session:
-        meetings = Target("工作例会")
         if not _quarterly_meetings(session, previous_start, previous_end):
-            quarter = (previous_start.month - 1) // 3 + 1
             items.append(
                 OverdueItem(
                     "previous_quarter_meeting",
-                    f"{previous_start.year}年第{quarter}季度没有召开季度例会",
+                    f"{previous_start.year}年第{quarter_number(previous_start)}季度没有召开季度例会",
                     1,
-                    meetings,
+                    _meeting_target(previous_start),
                 )
             )
         days_left = (end - today).days
@@ -96,7 +82,7 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                     "quarter_meeting",
                     f"本季度还剩{days_left}天，尚未召开季度例会",
                     1,
-                    meetings,
+                    _meeting_target(start),
                 )
             )
         decisions = session.scalar(
@@ -104,13 +90,16 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                 MeetingDecision.deleted_at.is_(None),
                 MeetingDecision.status.in_(("open", "in_progress")),
                 MeetingDecision.due_on < today,
+                MeetingDecision.meeting_id.in_(
+                    select(Meeting.id).where(Meeting.deleted_at.is_(None))
+                ),
             )
         )
         if decisions:
             items.append(
                 OverdueItem(
                     "decisions", f"{decisions}项议定事项已过期限未完成", decisions,
-                    Target("工作例会", None, {"decision_state": "overdue"}),
+                    Target("工作例会", DECISIONS_SUBTAB, {"decision_state": "overdue"}),
                 )
             )  # fmt: skip
         inspections = session.scalar(
@@ -157,25 +146,6 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                     letters, Target("承诺书与告知书", None, {"status": "unsigned_30_days"}),
                 )
             )  # fmt: skip
-        if today >= report_deadline(today.year, today.month):
-            month_start = today.replace(day=1)
-            reported = select(PublicityActivity.unit_id).where(
-                PublicityActivity.deleted_at.is_(None),
-                PublicityActivity.reported_on.is_not(None),
-                PublicityActivity.held_on >= month_start,
-            )
-            silent = session.scalar(
-                select(func.count()).where(
-                    Unit.deleted_at.is_(None), Unit.is_member.is_(True), Unit.id.not_in(reported)
-                )
-            )
-            if silent:
-                items.append(
-                    OverdueItem(
-                        "publicity_reports", f"{silent}个成员单位本月未报送宣传工作", silent,
-                        Target("宣传活动", None, {"reported": "not_this_month"}),
-                    )
-                )  # fmt: skip
         callbacks = session.scalar(
             select(func.count())
             .select_from(CallbackCall)
@@ -186,11 +156,20 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                 CallbackSample.drawn_on < today - timedelta(days=CALLBACK_DAYS),
             )
         )
-        if callbacks:
+    if today >= report_deadline(today.year, today.month):
+        silent = len(not_reported(engine, today.year, today.month))
+        if silent:
             items.append(
                 OverdueItem(
-                    "callbacks", f"{callbacks}户抽查回访超过{CALLBACK_DAYS}天仍未回访", callbacks,
-                    Target("督导考核", "电话回访抽查", {"result": "pending"}),
+                    "publicity_reports", f"{silent}个成员单位本月未报送宣传工作", silent,
+                    Target("宣传活动", "报送情况", {"year": today.year, "month": today.month}),
                 )
             )  # fmt: skip
+    if callbacks:
+        items.append(
+            OverdueItem(
+                "callbacks", f"{callbacks}户抽查回访超过{CALLBACK_DAYS}天仍未回访", callbacks,
+                Target("督导考核", "电话回访抽查", {"result": OVERDUE_PENDING}),
+            )
+        )  # fmt: skip
     return items

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, distinct, func, select
+from sqlalchemy import Engine, Integer, distinct, func, select
 
 from app.case_figures import DissuasionSummary, dissuasion_summary
-from app.dual_decline import Comparison, dual_decline
+from app.dual_decline import Comparison, MonthFigures, dual_decline
 from app.units import ROLE_COUNT
 from db.models import DissuasionCase, Household, Letter, Meeting, Resident, Unit, UnitRole
 
@@ -33,6 +33,10 @@ class Overview:
     dissuasion: DissuasionSummary
     decline: Comparison
     decline_months: int
+    # the township's cases and losses of each month so far, this year and last (the charts)
+    months: tuple[MonthFigures, ...] = ()
+    # money saved by dissuasion in each month of this year so far, January first
+    saved_by_month_fen: tuple[int, ...] = ()
 
     @staticmethod
     def share(part: int, whole: int) -> str:
@@ -72,10 +76,22 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
     dissuasion = dissuasion_summary(engine, year_start, today)
     with engine.connect() as conn:
         c = counts(engine)
+        month = func.cast(func.strftime("%m", DissuasionCase.occurred_at), Integer)
+        saved = dict(
+            conn.execute(
+                select(month, func.sum(DissuasionCase.amount_saved_fen))
+                .where(
+                    DissuasionCase.occurred_at >= year_start, DissuasionCase.deleted_at.is_(None)
+                )
+                .group_by(month)
+            ).all()
+        )
         return Overview(
             dissuasion=dissuasion,
             decline=decline.total,
             decline_months=decline.through_month,
+            months=decline.months,
+            saved_by_month_fen=tuple(saved.get(m, 0) or 0 for m in range(1, today.month + 1)),
             units=c["units"],
             villages=conn.scalar(
                 select(func.count()).where(Unit.kind == "village", Unit.deleted_at.is_(None))

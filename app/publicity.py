@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.assessment import report_deadline
 from app.meetings import member_unit_choices
+from app.periods import report_deadline
 from app.progress import Job, Progress
 from app.records import RecordService
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from PySide6.QtCore import Qt
 
 from app.overdue import overdue_items, quarter_of
+from app.periods import report_deadline
 from db.engine import unit_of_work
 from db.models import (
     CallbackCall,
@@ -154,7 +155,7 @@ def test_every_kind_of_overdue_matter_is_found(engine):
     assert items["rectifications"].count == 1
     assert items["rectifications"].target.subtab == "督导检查"
     assert items["unsigned_letters"].count == 1  # the notice and the recent one are not late
-    assert items["callbacks"].target.filters == {"result": "pending"}
+    assert items["callbacks"].target.filters == {"result": "overdue_pending"}
     # after the 29th the member unit that reported is fine; nobody else is a member
     late = {i.key for i in overdue_items(engine, date(2026, 12, 30))}
     assert "publicity_reports" not in late
@@ -173,34 +174,119 @@ def test_a_missed_quarter_is_reported_the_next_quarter(engine):
     }
 
 
-def test_clicking_an_item_opens_the_filtered_records(qtbot, engine, tmp_path):
+def _fixture_around(engine, today: date) -> None:
+    """One overdue record of every kind on `today` beside records that are not overdue; no
+    quarterly meeting last quarter; of two member units only 白鹤村 reported this month."""
+    days = lambda n: today + timedelta(days=n)  # noqa: E731
+    previous_start, _ = quarter_of(quarter_of(today)[0] - timedelta(days=1))
+    with unit_of_work(engine) as s:
+        village = Unit(name="白鹤村", kind="village")
+        police = Unit(name="清溪派出所", kind="police")
+        s.add_all([village, police])
+        s.flush()
+        grid = Grid(village_id=village.id, name="一网格")
+        special = Meeting(kind="special", title="专题会", held_at=datetime.combine(
+            previous_start + timedelta(days=3), datetime.min.time()))  # fmt: skip
+        s.add_all([grid, special])
+        s.flush()
+        for seq, (due, status) in enumerate(
+            ((days(-5), "open"), (days(-5), "done"), (days(60), "in_progress")), start=1
+        ):
+            s.add(MeetingDecision(meeting_id=special.id, seq=seq, text=f"事项{seq}",
+                                  owner_unit_id=village.id, due_on=due, status=status))  # fmt: skip
+        for due, done in ((days(-3), None), (days(-3), days(-4)), (days(60), None)):
+            s.add(Inspection(inspected_on=days(-20), inspectors="平安办", unit_id=village.id,
+                             method="on_site", rectification="补录", rectification_due=due,
+                             rectified_on=done))  # fmt: skip
+        s.add(Commendation(unit_id=village.id, kind="yellow_card", reason="走访不实",
+                           issued_on=days(-20), rectification_due=days(-2)))  # fmt: skip
+        s.add(Commendation(unit_id=village.id, kind="yellow_card", reason="台账不全",
+                           issued_on=days(-20), rectification_due=days(60)))  # fmt: skip
+        home = Household(village_id=village.id, grid_id=grid.id, address="1号", head_name="张三")
+        s.add(home)
+        s.flush()
+        for n, (kind, printed) in enumerate(
+            (("commitment_household", -40), ("commitment_household", -1), ("notice", -40))
+        ):
+            printed_at = datetime.combine(days(printed), datetime.min.time())
+            s.add(Letter(kind=kind, number=f"A{n}", household_id=home.id, status="printed",
+                         printed_at=printed_at))  # fmt: skip
+        for drawn, result in ((-20, "pending"), (-1, "pending"), (-20, "confirmed")):
+            sample = CallbackSample(grid_id=grid.id, drawn_on=days(drawn), seed=1, sample_size=1)
+            s.add(sample)
+            s.flush()
+            s.add(CallbackCall(sample_id=sample.id, household_id=home.id, result=result))
+        s.add(PublicityActivity(held_on=today.replace(day=1), unit_id=village.id, title="宣讲",
+                                form="进社区", reported_on=today.replace(day=1)))  # fmt: skip
+
+
+def _double_click(qtbot, overview, key: str) -> None:
+    row = next(i for i, item in enumerate(overview.items) if item.key == key)
+    entry = overview.overdue.item(row)
+    overview.overdue.scrollToItem(entry)
+    centre = overview.overdue.visualItemRect(entry).center()
+    viewport = overview.overdue.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_double_clicking_each_item_opens_exactly_its_records(qtbot, engine, tmp_path):
     from app.database import open_database
     from ui.main_window import MainWindow
 
-    _fixture(engine)
-    with unit_of_work(engine) as s:
-        village_id = s.scalar(select(Unit.id))
-        s.add(
-            Inspection(
-                inspected_on=date.today() - timedelta(days=9),
-                inspectors="平安办",
-                unit_id=village_id,
-                method="on_site",
-                rectification="补录",
-                rectification_due=date.today() - timedelta(days=1),
-            )
-        )
+    today = date.today()
+    _fixture_around(engine, today)
+    expected = {i.key: i for i in overdue_items(engine, today)}
+    assert {"previous_quarter_meeting", "decisions", "rectifications", "unsigned_letters",
+            "criticism_rectifications", "callbacks"} <= set(expected)  # fmt: skip
+    assert all(expected[k].count == 1 for k in expected if k != "quarter_meeting")
     database = open_database(tmp_path / "wuzha-test.sqlite")
     window = MainWindow(database, "clerk")
     qtbot.addWidget(window)
     window.show()
     overview = window.tab_widget("概览")
-    qtbot.waitUntil(lambda: overview.overdue.count() > 1)
-    row = next(i for i, item in enumerate(overview.items) if item.key == "rectifications")
-    overview.overdue.itemActivated.emit(overview.overdue.item(row))
-    tab = window.tabs.currentWidget()
-    assert window.tabs.tabText(window.tabs.currentIndex()) == "督导考核"
+    qtbot.waitUntil(lambda: len(overview.items) == len(expected))
+
+    def opened(key: str):
+        if window.tabs.currentWidget() is not overview:
+            window.tabs.setCurrentWidget(overview)  # which recomputes the list
+            qtbot.waitUntil(lambda: len(overview.items) == len(expected))
+        target = next(i.target for i in overview.items if i.key == key)
+        _double_click(qtbot, overview, key)
+        assert window.tabs.tabText(window.tabs.currentIndex()) == target.tab
+        return window.tabs.currentWidget()
+
+    tab = opened("previous_quarter_meeting")
+    assert tab.tabs.currentIndex() == 0
+    previous = quarter_of(quarter_of(today)[0] - timedelta(days=1))[0]
+    assert tab.meetings.filter_bar.query().filters == {
+        "kind": "quarterly", "year": str(previous.year)
+    }  # fmt: skip
+    qtbot.waitUntil(lambda: tab.meetings.model.count == 0)  # the missing meeting, and no other
+    tab = opened("decisions")
+    assert tab.tabs.currentWidget() is tab.all_decisions
+    qtbot.waitUntil(lambda: tab.all_decisions.model.count == 1)
+    assert tab.all_decisions.model.data(tab.all_decisions.model.index(0, 2)) == "事项1"
+    tab = opened("rectifications")
     assert tab.tabs.tabText(tab.tabs.currentIndex()) == "督导检查"
     qtbot.waitUntil(lambda: tab.inspections.model.count == 1)
-    assert tab.inspections.filter_bar.query().filters == {"state": "overdue"}
+    tab = opened("callbacks")
+    assert tab.tabs.tabText(tab.tabs.currentIndex()) == "电话回访抽查"
+    qtbot.waitUntil(lambda: tab.callbacks.calls.model.count == 1)
+    tab = opened("criticism_rectifications")
+    assert tab.tabs.tabText(tab.tabs.currentIndex()) == "表彰与批评"
+    qtbot.waitUntil(lambda: tab.commendations.model.count == 1)
+    tab = opened("unsigned_letters")
+    qtbot.waitUntil(lambda: tab.letters.model.count == 1)
+
+    # after the 29th the unit that did not report is listed, and its link shows just that unit
+    deadline = report_deadline(today.year, today.month)
+    window.tabs.setCurrentWidget(overview)
+    qtbot.waitUntil(lambda: len(overview.items) == len(expected))
+    overview.refresh(max(today, deadline))
+    qtbot.waitUntil(lambda: any(i.key == "publicity_reports" for i in overview.items))
+    tab = opened("publicity_reports")
+    assert tab.tabs.currentWidget() is tab.reporting
+    assert tab.reporting.silent.rowCount() == 1
+    assert tab.reporting.silent.item(0, 0).text() == "清溪派出所"
     database.close()

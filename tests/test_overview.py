@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from PySide6.QtCore import Qt
+
 from app.overview import Overview, counts, overview
 from app.units import UnitService
 from db.engine import unit_of_work
@@ -103,3 +105,56 @@ def test_overview_has_this_years_transfer_rate_and_dual_decline(engine):
     assert (o.dissuasion.warned_people, o.dissuasion.transferred_people) == (2, 1)
     assert o.dissuasion.meets_target is False
     assert o.decline_months == 1 and o.decline.status == "one"
+
+
+def test_overview_charts_the_months_and_money_saved(engine):
+    from db.models import CaseStat, Unit
+
+    with unit_of_work(engine) as s:
+        village = Unit(name="白鹤村", kind="village")
+        s.add(village)
+        s.flush()
+        fraud = s.query(FraudType).first()
+        for when, saved in ((datetime(2026, 3, 9), 12_000), (datetime(2026, 3, 20), 500),
+                            (datetime(2026, 11, 1), 7)):  # fmt: skip
+            s.add(DissuasionCase(occurred_at=when, alert_source="visit", person_name="某",
+                                 fraud_type_id=fraud.id, outcome="success",
+                                 amount_saved_fen=saved))  # fmt: skip
+        for year, month, cases, loss in ((2026, 1, 2, 300), (2026, 2, 1, 0), (2025, 2, 4, 900)):
+            s.add(CaseStat(village_id=village.id, year=year, month=month, case_count=cases,
+                           loss_fen=loss))  # fmt: skip
+    o = overview(engine, TODAY)
+    assert o.saved_by_month_fen == (0, 0, 12_500, 0, 0, 0, 0, 0, 0, 0, 7)
+    assert [(m.month, m.cases, m.cases_last, m.loss_fen, m.loss_last_fen) for m in o.months] == [
+        (1, 2, 0, 300, 0),
+        (2, 1, 4, 0, 900),
+    ]
+
+
+def test_the_tab_shows_cards_and_charts_and_a_card_opens_its_records(qtbot, engine):
+    from ui.tabs.overview_tab import OverviewTab
+
+    units = UnitService(engine)
+    village = units.create({"name": "白鹤村", "kind": "village"})
+    with unit_of_work(engine) as s:
+        s.add_all(
+            Household(village_id=village, address=f"{i}号", head_name="张三",
+                      last_visited_on=date.today() if i < 3 else None)
+            for i in range(4)
+        )  # fmt: skip
+    tab = OverviewTab(engine)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 760)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.cards["households"].value.text() == "4")
+    assert tab.cards["visited"].value.text() == "3"
+    assert tab.cards["visited"].note.text() == "75.0%"
+    assert tab.coverage_chart.labels[0] == "入户走访"
+    assert tab.coverage_chart.series[0].values[0] == 75.0
+    assert len(tab.saved_chart.labels) == date.today().month
+    assert tab.cards["decline"].value.text() == "—"  # no monthly figures yet
+    with qtbot.waitSignal(tab.navigate) as signal:
+        qtbot.mouseClick(tab.cards["decline"], Qt.MouseButton.LeftButton)
+    assert (signal.args[0].tab, signal.args[0].subtab) == ("督导考核", "双降")
+    image = tab.grab().toImage()
+    assert not image.isNull() and image.width() >= 1200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-PALETTE = ("#2e86c1", "#28b463", "#e67e22", "#c0392b", "#8e44ad")
+PALETTE = ("#2e86c1", "#f0b27a", "#28b463", "#c0392b", "#8e44ad")
+TEXT = QColor("#2c3e50")
+MUTED = QColor("#7f8c8d")
+GRID = QColor("#e5e8e8")
 
 
 @dataclass(frozen=True)
@@ -20,8 +24,23 @@ class Series:
     values: Sequence[float]
 
 
+def nice_top(peak: float) -> float:
+    """The top of the scale: the smallest 1, 2, 2.5 or 5 × 10ⁿ not below `peak`."""
+    if peak <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(peak))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= peak)
+
+
+def value_text(value: float) -> str:
+    """12 → "12", 3.25 → "3.25", 72.4 → "72.4": as few decimals as the value has (at most 2)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 class BarChart(QWidget):
-    """Grouped vertical bars with labels under them, a scale and a legend."""
+    """Grouped vertical bars with labels under them, a scale, values on the bars and a legend."""
 
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,42 +56,60 @@ class BarChart(QWidget):
         self.update()
 
     def paintEvent(self, _event) -> None:
-        """Title, legend, bars, and the labels under them."""
+        """Title, legend, scale, bars with their values, and the labels under them."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
         metrics = painter.fontMetrics()
         line = metrics.height()
-        painter.setPen(QColor("#2c3e50"))
+        painter.setPen(TEXT)
         painter.drawText(8, line, self.title)
-        x = 8 + metrics.horizontalAdvance(self.title) + 24
-        for n, s in enumerate(self.series):
-            painter.fillRect(QRectF(x, line * 0.25, line * 0.8, line * 0.8), QColor(PALETTE[n % 5]))
-            x += line
+        # the legend at the right of the title line
+        x = self.width() - 8
+        for n, s in reversed(list(enumerate(self.series))):
+            x -= metrics.horizontalAdvance(s.name)
+            painter.setPen(TEXT)
             painter.drawText(int(x), line, s.name)
-            x += metrics.horizontalAdvance(s.name) + 16
-        top, bottom, left = line * 2, self.height() - line * 2, 40
-        right = self.width() - 10
-        if not self.labels or not self.series:
-            painter.drawText(QRectF(left, top, right - left, bottom - top),
-                             Qt.AlignmentFlag.AlignCenter, "没有数据")  # fmt: skip
+            x -= line
+            painter.fillRect(QRectF(x, line * 0.25, line * 0.8, line * 0.8), QColor(PALETTE[n % 5]))
+            x -= 12
+        values = [v for s in self.series for v in s.values]
+        if not self.labels or not self.series or not any(values):
+            painter.setPen(MUTED)
+            painter.drawText(QRectF(0, line * 1.5, self.width(), self.height() - line * 1.5),
+                             Qt.AlignmentFlag.AlignCenter, "暂无数据")  # fmt: skip
+            painter.end()
             return
-        peak = max((v for s in self.series for v in s.values), default=0) or 1
-        painter.setPen(QColor("#bdc3c7"))
-        painter.drawLine(left, int(bottom), right, int(bottom))
-        painter.setPen(QColor("#7f8c8d"))
-        painter.drawText(2, int(top + line / 2), f"{peak:g}")
+        top_value = nice_top(max(values))
+        ticks = [top_value * k / 4 for k in range(5)]
+        scale_width = max(metrics.horizontalAdvance(value_text(t)) for t in ticks)
+        left, right = scale_width + 12, self.width() - 10
+        top, bottom = line * 2.6, self.height() - line * 1.6
+        for k, tick in enumerate(ticks):  # gridlines at quarters of the scale
+            y = bottom - (bottom - top) * k / 4
+            painter.setPen(GRID if k else MUTED)
+            painter.drawLine(int(left), int(y), int(right), int(y))
+            painter.setPen(MUTED)
+            painter.drawText(QRectF(2, y - line / 2, scale_width + 4, line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             value_text(tick))  # fmt: skip
         slot = (right - left) / len(self.labels)
         bar = max(slot * 0.8 / len(self.series), 1.0)
+        widest = max(metrics.horizontalAdvance(value_text(v)) for v in values)
+        show_values = widest <= bar + 6  # a value is written on its bar only if it fits
         for i, label in enumerate(self.labels):
             for n, s in enumerate(self.series):
                 value = s.values[i] if i < len(s.values) else 0
-                height = (bottom - top) * value / peak
+                height = (bottom - top) * max(value, 0) / top_value
                 bx = left + i * slot + slot * 0.1 + n * bar
                 painter.fillRect(
                     QRectF(bx, bottom - height, bar - 1, height), QColor(PALETTE[n % 5])
                 )
-            painter.setPen(QColor("#2c3e50"))
+                if show_values and value:
+                    painter.setPen(TEXT)
+                    painter.drawText(QRectF(bx - 3, bottom - height - line, bar + 6, line),
+                                     Qt.AlignmentFlag.AlignCenter, value_text(value))  # fmt: skip
+            painter.setPen(TEXT)
             text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(slot))
             painter.drawText(QRectF(left + i * slot, bottom + 2, slot, line),
                              Qt.AlignmentFlag.AlignHCenter, text)  # fmt: skip

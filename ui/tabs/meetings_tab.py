@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.meetings import DecisionRegister, DecisionService, MeetingRegister, MeetingService
-from app.overdue import overdue_items
+from app.overdue import DECISIONS_SUBTAB, overdue_items
 from ui.jobs import run_job
 from ui.register.register_view import RegisterView, inform_with_message_box
 from ui.tabs.meeting_attendance import AttendanceEditor
@@ -88,7 +88,7 @@ class MeetingsTab(QWidget):
         splitter.setStretchFactor(1, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "会议")
-        self.tabs.addTab(self.all_decisions, "全部议定事项（跟进）")
+        self.tabs.addTab(self.all_decisions, DECISIONS_SUBTAB)
         layout = QVBoxLayout(self)
         layout.addWidget(self.warning)
         layout.addWidget(self.tabs, 1)
@@ -123,12 +123,11 @@ class MeetingsTab(QWidget):
         self.print_button.setEnabled(meeting_id is not None)
 
     def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
-        """An overview link: overdue decisions open the follow-up list filtered."""
-        if filters:
-            self.tabs.setCurrentWidget(self.all_decisions)
-            self.all_decisions.filter_bar.set_values(filters)
-        else:
-            self.tabs.setCurrentIndex(0)
+        """An overview link: overdue decisions in the follow-up list, or the quarterly
+        meetings of a year (a quarter without one)."""
+        view = self.all_decisions if subtab == DECISIONS_SUBTAB else self.meetings
+        self.tabs.setCurrentIndex(1 if view is self.all_decisions else 0)
+        view.filter_bar.set_values(filters)
 
     def print_minutes(self) -> None:
         """Ask where, write the selected meeting's minutes off the GUI thread, then open them."""

@@ -107,6 +107,15 @@ class ReportingView(QWidget):
         layout.addLayout(columns, 1)
         self.refresh()
 
+    def show_month(self, year: int | None, month: int | None) -> None:
+        """Show the lists of that month (today's where not given)."""
+        today = date.today()
+        for spin, value in ((self.year, year or today.year), (self.month, month or today.month)):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the three lists for the chosen year and month."""
         year, month = self.year.value(), self.month.value()
@@ -165,9 +174,9 @@ class PublicityTab(QWidget):
         self.import_job = None
 
     def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
-        """An overview link: who has not reported this month."""
+        """An overview link: who has not reported in a month (`filters`: year and month)."""
         self.tabs.setCurrentWidget(self.reporting)
-        self.reporting.refresh()
+        self.reporting.show_month(filters.get("year"), filters.get("month"))
 
     def add_photo(self) -> None:
         """Attach a photo to the selected activity."""
