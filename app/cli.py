@@ -36,6 +36,7 @@ AREAS: tuple[str, ...] = (
     "app.cli_meetings",
     "app.cli_publicity",
     "app.cli_inspections",
+    "app.cli_households",
 )
 
 # The nested command groups and their help: `wuzha import units …`, `wuzha print minutes …`
