@@ -12,9 +12,10 @@ from sqlalchemy import ColumnElement, Engine, Select, select
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.cases import yuan_column
 from app.progress import Job, Progress
 from app.records import RecordService
-from app.registers import RegisterColumn, RegisterFilter, SqlRegister
+from app.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.spreadsheet import RowError, RowErrors, read_rows
 from app.validation import FormField
 from app.xlsx_writer import SheetTable, write_tables_xlsx
@@ -48,8 +49,8 @@ class CaseStatRegister(SqlRegister):
                 CaseStat.month.label("month"),
                 Unit.name.label("village"),
                 CaseStat.case_count.label("case_count"),
-                (CaseStat.loss_fen / 100.0).label("loss_yuan"),  # display only
-                CaseStat.source.label("source"),
+                yuan_column(CaseStat.loss_fen).label("loss_yuan"),
+                case_label(CaseStat.source, SOURCES).label("source"),
                 period.label("period"),
             )
             .join(Unit, Unit.id == CaseStat.village_id)
@@ -97,6 +98,19 @@ def village_choices(engine: Engine) -> list[tuple[int, str]]:
             .order_by(Unit.sort_order, Unit.id)
         ).all()
     return [(r.id, r.name) for r in rows]
+
+
+def _clear_deleted(session: Session, village_id: int, year: int, month: int) -> None:
+    """Make room for a village's month whose earlier row was deleted: the table holds one row
+    per village and month, deleted or not, so the deleted one is removed for good."""
+    for dead in session.scalars(
+        select(CaseStat).where(
+            CaseStat.village_id == village_id, CaseStat.year == year, CaseStat.month == month,
+            CaseStat.deleted_at.is_not(None),
+        )
+    ):  # fmt: skip
+        session.delete(dead)
+    session.flush()
 
 
 def _period_error(year: int, month: int, today: date) -> str | None:
@@ -149,6 +163,7 @@ class CaseStatService(RecordService):
                 "month": f"{clash.name}{values['year']}年{values['month']}月的数据已录入，"
                 "请修改原来那一条"
             }
+        _clear_deleted(session, values["village_id"], values["year"], values["month"])
         return {}
 
     def title_of(self, obj: CaseStat) -> str:
@@ -265,6 +280,7 @@ def import_case_stats(
         if plan.errors and mode == "all_or_nothing":
             raise RowErrors(plan.errors, f"有{len(plan.errors)}处错误，未导入任何数据")
         for row in plan.creates:
+            _clear_deleted(session, row.village_id, row.year, row.month)
             obj = CaseStat(
                 village_id=row.village_id, year=row.year, month=row.month,
                 case_count=row.case_count, loss_fen=row.loss_fen, source="imported",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import struct
 import zlib
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ from app.demo_texts import (
     PLAN_THEMES,
     SPECIAL_TOPICS,
 )
+from app.dual_decline import CAPS_KEY
 from app.vocab import CALLBACK_RESULTS, PUBLICITY_FORMS
 from db.models import (
     Attachment,
@@ -368,6 +370,9 @@ def build_system(ctx: DemoContext, existing_users: set[str], existing_settings: 
         "office_phone": landline(rng),
         "contact_person": ctx.people["clerk"][1],
     }
+    # the plan's control targets (seed 003): last year growth within 5 %, this year a fall
+    this_year = now.year
+    profile[CAPS_KEY] = json.dumps({str(this_year - 1): "5", str(this_year): "0"})
     for key, value in profile.items():
         if key not in existing_settings:
             ctx.add(Setting, now, key=key, value=value)

@@ -96,6 +96,15 @@ class DualDecline:
     total: Comparison
     months: tuple[MonthFigures, ...]
 
+    @property
+    def month_comparisons(self) -> tuple[Comparison, ...]:
+        """Each month of the township against the same month of last year ("1月" …)."""
+        return tuple(
+            Comparison(f"{m.month}月", m.cases, m.cases_last, m.loss_fen, m.loss_last_fen,
+                       self.cap_percent)
+            for m in self.months
+        )  # fmt: skip
+
 
 def load_caps(engine: Engine) -> dict[int, Decimal]:
     """The control target of each year: the largest growth of cases allowed, in per cent."""

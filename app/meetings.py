@@ -322,7 +322,7 @@ class DecisionRegister(SqlRegister):
         RegisterColumn("status", "进展", 8),
         RegisterColumn("review_note", "跟进情况", 24),
     )
-    default_sort = "seq"
+    default_sort = "in_order"  # meeting by meeting, then by number
 
     def __init__(self, engine: Engine, meeting_id: int | None = None) -> None:
         super().__init__(engine)
@@ -340,6 +340,9 @@ class DecisionRegister(SqlRegister):
                 MeetingDecision.due_on.label("due_on"),
                 case_label(MeetingDecision.status, DECISION_STATUSES).label("status"),
                 MeetingDecision.review_note.label("review_note"),
+                func.strftime("%Y%m%d%H%M%S", Meeting.held_at)
+                .concat(func.printf("%04d", MeetingDecision.seq))
+                .label("in_order"),
             )
             .join(Meeting, Meeting.id == MeetingDecision.meeting_id)
             .outerjoin(Unit, Unit.id == MeetingDecision.owner_unit_id)

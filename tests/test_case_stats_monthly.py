@@ -87,6 +87,28 @@ def test_one_row_per_village_and_month(engine, villages):
         service.create({**row, "year": future[0], "month": future[1]})
 
 
+def test_a_deleted_month_can_be_entered_again_and_the_register_reads_in_chinese(
+    engine, villages, tmp_path
+):
+    from app.case_stats_monthly import CaseStatRegister, import_case_stats
+    from app.progress import run_to_end
+    from app.registers import RegisterQuery
+
+    service = CaseStatService(engine, "clerk")
+    row = {"village_id": villages["白鹤村"], "year": 2024, "month": 3, "case_count": 2,
+           "loss_fen": "1500.50"}  # fmt: skip
+    service.delete(service.create(row))
+    again = service.create({**row, "case_count": 5})
+    assert service.load(again)["case_count"] == 5
+    page = CaseStatRegister(engine).fetch(RegisterQuery(), 0, 10)
+    assert [r.values[4:6] for r in page] == [(Decimal("1500.50"), "手工录入")]
+    service.delete(again)
+    path = _roster(tmp_path / "再导入.xlsx", [["白鹤村", 2024, 3, 7, "10"]])
+    assert run_to_end(import_case_stats(engine, path, "clerk"))[:2] == (1, 0)
+    page = CaseStatRegister(engine).fetch(RegisterQuery(), 0, 10)
+    assert [r.values[3:6] for r in page] == [(7, Decimal("10.00"), "导入")]
+
+
 def _roster(path: Path, rows: list[list]) -> Path:
     book = Workbook()
     sheet = book.active

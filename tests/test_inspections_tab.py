@@ -102,7 +102,13 @@ def test_dual_decline_view_shows_the_comparison_and_keeps_the_cap(qtbot, tab):
     view.cap.setText("-60")
     click(qtbot, view.save_cap)
     qtbot.waitUntil(lambda: view.table.item(0, 7).text() == "超出控制目标")
-    view.grab().save("/tmp/x/dual_decline.png")
+    # the months: January this year against January last year, in a table and a chart
+    assert view.months.rowCount() == 1
+    assert [view.months.item(0, c).text() for c in (0, 1, 2, 3, 4, 5)] == [
+        "1月", "2", "4", "-50.0%", "1,000.00", "3,000.00"
+    ]  # fmt: skip
+    assert [s.values for s in view.chart.series] == [[2], [4]]
+    assert view.chart.labels == ["1月"]
 
 
 def test_inspections_and_case_figures_are_listed(qtbot, tab):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.meetings import (
     AttendanceRow,
+    DecisionRegister,
     DecisionService,
     MeetingService,
     attendance,
@@ -22,6 +23,7 @@ from app.meetings import (
     save_attendance,
 )
 from app.minutes import chinese_number, find_meeting, print_minutes
+from app.registers import RegisterQuery
 from app.settings import save_profile
 from app.validation import ValidationError
 from db.engine import unit_of_work
@@ -130,6 +132,15 @@ def test_decisions_need_an_owner_and_are_numbered(engine, town):
     assert [d[0] for d in open_decisions_before(engine, later)] == [first, second]
     review_decision(engine, first, later, "done", "已补访23户")
     assert [d[0] for d in open_decisions_before(engine, later)] == [second]
+    # the follow-up list reads meeting by meeting, each in its own numbering
+    DecisionService(engine, later).create({"text": "专题会事项", "owner_unit_id": town["白鹤村"]})
+    rows = DecisionRegister(engine).fetch(RegisterQuery(), 0, 10)
+    assert [(r.values[0], r.values[1]) for r in rows] == [
+        ("2024年第三季度反诈分中心工作例会", 1), ("2024年第三季度反诈分中心工作例会", 2),
+        ("专题会", 1),
+    ]  # fmt: skip
+    backwards = DecisionRegister(engine).fetch(RegisterQuery(sort_key="seq"), 0, 10)
+    assert [r.values[1] for r in backwards] == [1, 1, 2]
 
 
 def test_a_second_quarterly_meeting_is_asked_not_refused(engine, town):

@@ -73,6 +73,7 @@ def test_the_dialog_switches_checklists_and_saves(qtbot, engine, village_id):
     view = TitlesView(engine, "clerk", ask=lambda *_: True)
     qtbot.addWidget(view)
     view.show()
+    assert not view.edit_button.isEnabled() and not view.delete_button.isEnabled()
     click(qtbot, view.add_button)
     dialog = view.dialog
     assert [b.text() for b in dialog.boxes] == list(CRITERIA["community"])

@@ -1,4 +1,5 @@
-"""双降: this year's cases and losses against the same months of last year, per village."""
+"""双降: this year's cases and losses against the same months of last year, per village and
+per month, with the year's growth cap and a chart of the months."""
 
 from __future__ import annotations
 
@@ -15,20 +16,35 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.dual_decline import STATUSES, DualDecline, dual_decline, load_caps, percent, save_caps
+from app.dual_decline import (
+    STATUSES,
+    Comparison,
+    DualDecline,
+    dual_decline,
+    load_caps,
+    percent,
+    save_caps,
+)
 from app.validation import ValidationError
+from ui.charts import BarChart, Series
 from ui.jobs import BackgroundCall
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 HEADERS = ("村居", "发案数", "去年同期", "增幅", "案损（元）", "去年同期（元）", "增幅", "状态")
+MONTH_HEADERS = ("月份", *HEADERS[1:])
+CAP_HELP = (
+    "发案数同比增幅不得超过的百分比。方案示例（种子003）：2021年控制在6%—8%（填8），"
+    "2022年控制在5%（填5），2023年起实现同比下降（填0）"
+)
 STATUS_COLOURS = {"both": "#1e8449", "one": "#b9770e", "none": "#c0392b", "over_cap": "#c0392b"}
 
 
@@ -46,16 +62,23 @@ class DualDeclineView(QWidget):
         self.cap = QLineEdit()
         self.cap.setPlaceholderText("未设置")
         self.cap.setMaximumWidth(80)
-        self.cap.setToolTip("发案数同比增幅不得超过的百分比；要求同比下降时填0")
+        self.cap.setToolTip(CAP_HELP)
         self.save_cap = QPushButton("保存控制目标")
         self.save_cap.clicked.connect(self._save_cap)
         self.message = QLabel()
         self.summary = QLabel()
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = _table(HEADERS)
+        self.months = _table(MONTH_HEADERS)
+        self.chart = BarChart("按月发案数（起）")
+        self.chart.setMinimumHeight(200)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.months)
+        right.addWidget(self.chart)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         top = QHBoxLayout()
         for widget in (QLabel("年份"), self.year, QLabel("发案增幅上限（%）"), self.cap,
                        self.save_cap):  # fmt: skip
@@ -65,7 +88,7 @@ class DualDeclineView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         self.result: DualDecline | None = None
 
     def showEvent(self, event) -> None:
@@ -95,26 +118,17 @@ class DualDeclineView(QWidget):
             total = result.total
             self.summary.setText(
                 f"{result.year}年1—{result.through_month}月与上年同期相比：发案 {total.cases} 起"
-                f"（{percent(total.case_change)}），案损 {total.loss_fen / 100:,.2f} 元"
+                f"（{percent(total.case_change)}），案损 {Decimal(total.loss_fen) / 100:,.2f} 元"
                 f"（{percent(total.loss_change)}），全镇{STATUSES[total.status]}。"
             )
         rows = (*result.villages, result.total) if result.villages else ()
-        self.table.setRowCount(len(rows))
-        for row, c in enumerate(rows):
-            cells = (
-                c.name, c.cases, c.cases_last, percent(c.case_change),
-                f"{c.loss_fen / 100:,.2f}", f"{c.loss_last_fen / 100:,.2f}",
-                percent(c.loss_change), STATUSES[c.status],
-            )  # fmt: skip
-            for column, value in enumerate(cells):
-                item = QTableWidgetItem(str(value))
-                if 0 < column < len(cells) - 1:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if column == len(cells) - 1 and c.status in STATUS_COLOURS:
-                    item.setForeground(QColor(STATUS_COLOURS[c.status]))
-                self.table.setItem(row, column, item)
+        _fill(self.table, rows)
+        _fill(self.months, result.month_comparisons)
+        self.chart.set_data(
+            [m.name for m in result.month_comparisons],
+            [Series(f"{result.year}年", [m.cases for m in result.months]),
+             Series(f"{result.year - 1}年", [m.cases_last for m in result.months])],
+        )  # fmt: skip
 
     def _save_cap(self) -> None:
         text = self.cap.text().strip().rstrip("%")
@@ -132,3 +146,30 @@ class DualDeclineView(QWidget):
             return
         self.message.setText("已保存")
         self.refresh()
+
+
+def _table(headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: tuple[Comparison, ...]) -> None:
+    """One comparison a row: figures right-aligned, the status in its colour."""
+    table.setRowCount(len(rows))
+    for row, c in enumerate(rows):
+        cells = (
+            c.name, c.cases, c.cases_last, percent(c.case_change),
+            f"{Decimal(c.loss_fen) / 100:,.2f}", f"{Decimal(c.loss_last_fen) / 100:,.2f}",
+            percent(c.loss_change), STATUSES[c.status],
+        )  # fmt: skip
+        for column, value in enumerate(cells):
+            item = QTableWidgetItem(str(value))
+            if 0 < column < len(cells) - 1:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == len(cells) - 1 and c.status in STATUS_COLOURS:
+                item.setForeground(QColor(STATUS_COLOURS[c.status]))
+            table.setItem(row, column, item)

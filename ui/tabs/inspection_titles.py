@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -164,14 +163,20 @@ class TitlesView(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.delete_button.clicked.connect(self.delete)
         self.list.table.doubleClicked.connect(lambda _i: self.edit())
-        row = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.delete_button):
-            row.addWidget(button)
-        row.addStretch(1)
+        # in the register's own button row, where every other register has them
+        for button in (self.delete_button, self.edit_button, self.add_button):
+            self.list.add_action(button)
+        self.list.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.list.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
         layout.addWidget(self.list, 1)
+
+    def _update_buttons(self) -> None:
+        chosen = self.list.selected_id() is not None
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
 
     def _open(self, record: TitleRecord) -> None:
         def save(value: TitleRecord) -> None:
