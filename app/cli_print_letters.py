@@ -56,8 +56,9 @@ def _print(args: argparse.Namespace, kind: str, ids: list[int], options) -> int:
         return write_error(args.out, exc)
     finally:
         database.close()
-    first, last = result.numbers[0], result.numbers[-1]
-    print(f"已打印 {result.letters} 份（{result.pages}页），编号 {first} 至 {last}：{args.out}")
+    first, last = min(result.numbers), max(result.numbers)
+    numbers = first if first == last else f"{first} 至 {last}"
+    print(f"已打印 {result.letters} 份（{result.pages}页），编号 {numbers}：{args.out}")
     return 0
 
 

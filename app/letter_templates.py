@@ -102,9 +102,22 @@ def template_errors(kind: str, text: str) -> list[str]:
                 )
             elif mark.group(1) == "回执":
                 receipts += 1
+        missing = _unprintable(stripped)
+        if missing:
+            errors.append(
+                f"第{number}行的字符“{missing}”（U+{ord(missing):04X}）在所有可用字体中都没有字形"
+            )
     if receipts > 1:
         errors.append("[回执]只能有一个")
     return errors
+
+
+def _unprintable(text: str) -> str | None:
+    """The first character of `text` that no font can draw, or None."""
+    from app.documents import default_fonts
+
+    fonts = default_fonts()
+    return next((c for c in text if fonts.face_for("body", c) is None), None)
 
 
 def _unbalanced(text: str, opening: str, closing: str) -> bool:
@@ -199,8 +212,14 @@ class LetterOptions:
 def build_letter(
     template: Template, values: dict[str, Any], issuer: str, options: LetterOptions, where: str
 ) -> Document:
-    """One letter as a document, from a template version and the addressee's values."""
+    """One letter as a document, from a template version and the addressee's values.
+
+    The letter's number is printed in the top margin, right, so it is on the paper even
+    without a receipt or a QR code.
+    """
     doc = Document(style="letter", where=where)
+    if values.get("编号"):
+        doc.margin_note(f"编号：{values['编号']}")
     doc.title(fill(template.title, values))
     in_receipt = False
     for raw in template.body.splitlines():

@@ -264,3 +264,19 @@ def test_a_printed_official_page_has_22_lines_of_28_characters(tmp_path):
     body = [line for line in lines if not line.startswith("—")]
     assert len(body) == 22 and {len(line) for line in body} == {28}
     assert "— 1 —" in lines
+
+
+def test_lines_beside_a_floating_code_keep_clear_of_it():
+    from app.documents.layout import Code
+
+    doc = Document(style="letter").qr_code("GZ2026-0000-000001", size_mm=16, floating=True)
+    doc.paragraph("住址：" + PLAIN[:60], indent=False).paragraph(PLAIN, indent=False)
+    (page,) = layout_document(doc, default_fonts())
+    code = next(i for i in page.items if isinstance(i, Code))
+    for line in (i for i in page.items if isinstance(i, TextLine)):
+        last = line.runs[-1]
+        right = last.x + sum(last.face.width(c, line.size) + line.char_space for c in last.text)
+        beside = line.y < code.y + code.size and line.y + line.size > code.y
+        assert not beside or right <= code.x + 0.01, line.text
+    widths = {len(i.text) for i in page.items if isinstance(i, TextLine)}
+    assert max(widths) == doc.page_style.chars_per_line  # full width again below the code

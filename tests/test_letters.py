@@ -104,6 +104,9 @@ def test_default_templates_are_valid_and_errors_are_named():
         "第5行的方括号[]不成对",
     ]
     assert template_errors("notice", "告知书")[0] == "第1行应为“标题：……”"
+    assert template_errors("notice", "标题：告知书\n致张\U00030ede户") == [
+        "第2行的字符“\U00030ede”（U+30EDE）在所有可用字体中都没有字形"
+    ]
 
 
 def test_edits_make_new_versions_and_old_letters_keep_theirs(engine, town, tmp_path):
@@ -161,11 +164,13 @@ def test_cancelled_or_failed_batch_leaves_nothing(engine, town, tmp_path):
         s.add(Household(village_id=town["village"], address="Y号", head_name=" "))
     with pytest.raises(ValidationError) as caught:
         run_to_end(print_letters_job(engine, "notice", select_households(engine, "notice"), out))
-    assert "住户“Y号”没有户主姓名" in str(caught.value)
+    assert "住户“白鹤村Y号”没有户主姓名" in str(caught.value)
     rare = select_households(engine, "notice")[-2]
-    with pytest.raises(ValueError) as caught:
-        run_to_end(print_letters_job(engine, "notice", [town["homes"][0], rare], out))
-    assert "U+30EDE" in str(caught.value) and "张𰻞的告知书" in str(caught.value)
+    job = print_letters_job(engine, "notice", [town["homes"][0], rare], out)
+    next(job)  # refused before the first letter is drawn, naming the character and the record
+    with pytest.raises(ValidationError) as caught:
+        next(job)
+    assert "告知书：住户张𰻞（X号）的“户主姓名”中有字符“𰻞”（U+30EDE）" in str(caught.value)
     assert pdfs(tmp_path) == []
     with unit_of_work(engine) as s:
         assert s.scalars(select(Letter)).all() == []
@@ -194,7 +199,7 @@ def test_statuses_follow_the_paper(engine, town, tmp_path):
     not_image.write_bytes(b"PK\x03\x04 word")
     with pytest.raises(ValidationError) as caught:
         sign_letter(engine, ids[2], "张昇", date.today(), scan=not_image)
-    assert "不是图片或PDF" in caught.value.errors[""]
+    assert "不是图片（PNG、JPEG）或PDF" in caught.value.errors[""]
     huge = tmp_path / "手机照片.jpg"
     with huge.open("wb") as f:
         f.write(b"\xff\xd8\xff")
@@ -264,3 +269,90 @@ def test_cli_prints_as_the_issue_says(engine, town, database_url, tmp_path):
     assert done.returncode == 0 and "已打印 3 份" in done.stdout
     done = wuzha("print", "notices", "--village", "无此村", "--out", str(tmp_path / "x.pdf"))
     assert done.returncode == 1 and "没有名为“无此村”的村居" in done.stderr
+
+
+def test_a_visit_marks_the_households_letters_in_its_own_transaction(engine, town, tmp_path):
+    from app.letters import household_letters, mark_household_letter
+
+    home = town["homes"][0]
+    with unit_of_work(engine) as s, pytest.raises(ValidationError) as caught:
+        mark_household_letter(s, home, "notice", "delivered", date.today())
+    assert "还没有打印过告知书" in caught.value.errors[""]
+    run_to_end(print_letters_job(engine, "notice", [home], tmp_path / "n.pdf"))
+    run_to_end(print_letters_job(engine, "commitment_household", [home], tmp_path / "c.pdf"))
+    with unit_of_work(engine) as s:
+        number = mark_household_letter(s, home, "notice", "delivered", date.today())
+        assert mark_household_letter(s, home, "notice", "delivered", date.today()) == number
+        mark_household_letter(s, home, "commitment_household", "signed", date.today(),
+                              signer="王喆")  # fmt: skip
+        letters = household_letters(s, home)
+    assert [(x.kind, x.status) for x in letters] == [
+        ("commitment_household", "signed"),
+        ("notice", "delivered"),
+    ]
+    assert letters[1].number == number and letters[1].label.endswith("（已送达）")
+    with unit_of_work(engine) as s, pytest.raises(ValidationError):
+        mark_household_letter(s, home, "commitment_household", "refused", date.today())
+    other = town["homes"][1]
+    run_to_end(print_letters_job(engine, "notice", [other], tmp_path / "n2.pdf"))
+    with pytest.raises(ValidationError), unit_of_work(engine) as s:
+        mark_household_letter(s, other, "notice", "delivered", date.today())
+        raise ValidationError({"visited_on": "走访日期不能晚于今天"})  # the visit fails
+    with unit_of_work(engine) as s:
+        assert household_letters(s, other)[0].status == "printed"  # rolled back with it
+    # the paper was collected on the visit; its scan is attached afterwards
+    scan = tmp_path / "签字件.jpg"
+    scan.write_bytes(b"\xff\xd8\xff\xe0 photo")
+    sign_letter(engine, letters[0].id, "王喆", date.today(), scan=scan)
+    with unit_of_work(engine) as s:
+        signed = s.get(Letter, letters[0].id)
+        assert signed.status == "signed" and signed.scan_attachment_id
+        assert signed.delivered_on == date.today()
+    with pytest.raises(ValidationError):
+        sign_letter(engine, letters[0].id, "王喆", date.today(), signature_png=png())
+
+
+def test_the_signed_copy_of_a_scan_is_the_scan(engine, town, tmp_path):
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from app.letters import export_signed_copy
+
+    run_to_end(
+        print_letters_job(engine, "commitment_household", town["homes"][:3], tmp_path / "c.pdf")
+    )
+    with unit_of_work(engine) as s:
+        ids = s.scalars(select(Letter.id).order_by(Letter.id)).all()
+    paper = tmp_path / "扫描.pdf"
+    paper.write_bytes(b"%PDF-1.4\n%the signed paper\n")
+    sign_letter(engine, ids[0], "王喆", date.today(), scan=paper)
+    image = QImage(300, 420, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPG")
+    photo = tmp_path / "手机拍照.jpg"
+    photo.write_bytes(bytes(buffer.data()))
+    sign_letter(engine, ids[1], "李堃", date.today(), scan=photo)
+    sign_letter(engine, ids[2], "张昇", date.today(), signature_png=png())
+    out = tmp_path / "copy.pdf"
+    assert export_signed_copy(engine, ids[0], out) == "签字件扫描件（扫描.pdf）"
+    assert out.read_bytes() == paper.read_bytes()
+    assert export_signed_copy(engine, ids[1], out) == "签字件照片（手机拍照.jpg）"
+    page = PdfReader(out).pages[0]
+    assert "签字件" in page.extract_text() and page["/Resources"]["/XObject"]
+    assert export_signed_copy(engine, ids[2], out) == "签名板签名的文书"
+    assert "张昇" in PdfReader(out).pages[0].extract_text()
+
+
+def test_the_number_is_on_the_letter_without_receipt_or_qr(engine, town, tmp_path):
+    from app.letter_templates import LetterOptions
+
+    out = tmp_path / "承诺书.pdf"
+    bare = LetterOptions(receipt=False, qr_code=False)
+    result = run_to_end(
+        print_letters_job(engine, "commitment_household", town["homes"][:2], out, options=bare)
+    )
+    for page, number in zip(PdfReader(out).pages, result.numbers, strict=True):
+        assert f"编号：{number}" in page.extract_text()
+        assert "回执" not in page.extract_text()

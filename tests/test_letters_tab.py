@@ -90,14 +90,14 @@ def test_template_edits_show_in_the_preview(qtbot, tab):
     click(qtbot, tab.buttons["templates"])
     editor = tab.dialog
     assert editor.preview.page is not None
-    first = next(i for i in editor.preview.page.items if hasattr(i, "runs")).text
-    assert first == "防范电信网络诈骗告知书"
+    lines = [i.text for i in editor.preview.page.items if hasattr(i, "runs")]
+    assert lines[:2] == ["编号：GZ2026-0000-000001", "防范电信网络诈骗告知书"]
     editor.text.setPlainText("标题：关于安装国家反诈中心APP的告知书\n")
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
     type_text(qtbot, editor.text, "请{户主姓名}户主安装。")
     editor.refresh_preview()
     lines = [i.text for i in editor.preview.page.items if hasattr(i, "runs")]
-    assert lines[0] == "关于安装国家反诈中心APP的告知书" and "请王喆户主安装。" in lines
+    assert lines[1] == "关于安装国家反诈中心APP的告知书" and "请王喆户主安装。" in lines
     type_text(qtbot, editor.text, "{未知}")
     editor.refresh_preview()
     assert editor.preview.page is None and "未知的占位符" in editor.error.text()

@@ -21,6 +21,7 @@ from app.documents.model import (
     Heading,
     Image,
     Labelled,
+    MarginNote,
     PageBreak,
     PageStyle,
     Paragraph,
@@ -233,6 +234,9 @@ class Layout:
         self.m = Measurer(fonts, doc.where)
         self.pages: list[Page] = []
         self.y = 0.0  # the top of the next line, in PDF coordinates
+        # a floating QR code at the right: paragraphs that start beside it keep clear of it
+        self.float_bottom = 0.0
+        self.float_width = 0.0
         self._new_page()
 
     # -- pages -----------------------------------------------------------------------------------
@@ -247,6 +251,7 @@ class Layout:
     def _new_page(self) -> None:
         self.pages.append(Page(len(self.pages) + 1))
         self.y = self.top
+        self.float_bottom = self.float_width = 0.0
 
     def _room(self, height: float) -> None:
         """Start a new page unless `height` fits below the cursor (an empty page always fits)."""
@@ -327,16 +332,17 @@ class Layout:
         size = size or s.body_size
         space = s.pitch_x - size if grid else 0.0
         height = height or s.pitch_y
-        lines = break_lines(
-            self.m, role, text, size, space, s.text_width - indent, s.text_width - hang
-        )
+        self._room(height)
+        width = s.text_width
+        if self.float_width and self.y <= self.float_bottom + EPSILON:
+            self.float_width = 0.0  # below the floating code: full width again
+        width -= self.float_width
+        lines = break_lines(self.m, role, text, size, space, width - indent, width - hang)
         for number, line in enumerate(lines):
             offset = indent if number == 0 else hang
             last = number == len(lines) - 1
             line_align = "left" if align == "justify" and last else align
-            self._line(
-                role, line, size, space, s.left + offset, s.text_width - offset, line_align, height
-            )
+            self._line(role, line, size, space, s.left + offset, width - offset, line_align, height)
 
     # -- blocks ----------------------------------------------------------------------------------
     def place(self, block: Block) -> None:
@@ -384,6 +390,13 @@ class Layout:
             self._image(block)
         elif isinstance(block, QRCode):
             self._qr(block)
+        elif isinstance(block, MarginNote):
+            size = s.table_size
+            width = self.m.width("body", block.text, size, 0.0)
+            parts, _natural = self._parts("body", block.text, size, 0.0)
+            x = s.left + s.text_width - width
+            runs = tuple(Run(x + offset, part, face) for offset, _before, part, face in parts)
+            self._add(TextLine(self.top + size, size, 0.0, runs))
         elif isinstance(block, CutLine):
             self._room(s.pitch_y * 4)  # a cut line never ends a page: its receipt follows it
             self.y -= s.pitch_y * 0.5
@@ -462,6 +475,7 @@ class Layout:
         if block.floating:
             self._room(size)
             self._add(Code(s.left + s.text_width - size, self.y - size, size, block.text))
+            self.float_bottom, self.float_width = self.y - size, size + s.pitch_x / 2
             return
         label = s.table_size * 1.4
         self._room(size + label)

@@ -170,6 +170,14 @@ class QRCode:
 
 
 @dataclass(frozen=True)
+class MarginNote:
+    """A small line in the top margin of the current page, at the right (a letter's number);
+    it takes none of the text block's lines."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class CutLine:
     """A dashed line across the page with a note (the tear-off receipt's 沿此线剪下)."""
 
@@ -189,6 +197,7 @@ Block = (
     | Image
     | QRCode
     | CutLine
+    | MarginNote
 )
 
 
@@ -285,6 +294,11 @@ class Document:
     def cut_line(self, note: str = "（请沿此线剪下）") -> Document:
         """A dashed cut line across the page, e.g. above a tear-off receipt."""
         self.blocks.append(CutLine(note))
+        return self
+
+    def margin_note(self, text: str) -> Document:
+        """A small line in the top margin at the right, e.g. 编号：GZ2026-7F3A-000123."""
+        self.blocks.append(MarginNote(text))
         return self
 
     def image(
