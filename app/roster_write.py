@@ -32,6 +32,8 @@ def _next_id(session: Session, column: Any) -> int:
 
 def _create_places(session: Session, plan: RosterPlan, base: dict[str, Any]) -> tuple[int, int]:
     """Insert the missing villages and grids; sets each household's village and grid ids."""
+    if not plan.create_missing:
+        return 0, 0  # their rows were refused
     conn = session.connection()
     households = plan.writes
     village_ids: dict[str, int] = {}
