@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.spreadsheet import RowError, SheetRow, clean_row
+from app.unit_roles import MULTIPLE_ROLES, RolePerson, person_fields
 from app.units import UNIT_FIELDS
-from app.validation import MOBILE_RE, FormField
+from app.validation import FormField
 from app.vocab import UNIT_ROLES
 from app.xlsx_writer import SheetTable
 
-MULTIPLE_ROLES = ("lecturer",)
+__all__ = ["MULTIPLE_ROLES", "RolePerson", "person_fields"]
 _SEPARATOR = re.compile(r"[、,，;；]")
 
 UNIT_COLUMN_KEYS = ("name", "kind", "address", "phone", "duties")
@@ -47,25 +47,6 @@ ALIASES = {
     "办公电话": "phone",
     "职责": "duties",
 }
-
-
-def person_fields(label: str) -> tuple[FormField, FormField, FormField]:
-    """The rules for one person of a role: name, post and mobile, labelled as in the file."""
-    return (
-        FormField("name", label, max_length=64),
-        FormField("post", f"{label}职务", max_length=64),
-        FormField("mobile", f"{label}手机", kind="phone"),
-    )
-
-
-@dataclass(frozen=True)
-class RolePerson:
-    """One named person of a unit as the file gives it."""
-
-    role: str
-    name: str
-    post: str | None
-    mobile: str | None
 
 
 def _split(text: Any) -> list[str]:
@@ -107,8 +88,6 @@ def people_of_row(
         for name, post, mobile in zip(names, *columns, strict=True):
             cells = {"name": name, "post": post, "mobile": mobile}
             values, cell_errors = clean_row((name_f, post_f, mobile_f), cells, n)
-            if not cell_errors and values["mobile"] and not MOBILE_RE.match(values["mobile"]):
-                cell_errors.append(RowError(n, mobile_f.label, "应为11位手机号"))
             if several and cell_errors:
                 cell_errors = [
                     RowError(e.row_number, e.column_label, f"{name}：{e.message}")

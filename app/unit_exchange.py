@@ -7,7 +7,7 @@ unit is updated and its roles replaced, a new one is created; all in one transac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.people import PeopleResolver
 from app.progress import Job, Progress
 from app.spreadsheet import RowError, RowErrors, read_rows
 from app.unit_columns import (
@@ -29,9 +30,9 @@ from app.unit_columns import (
     people_of_row,
     units_table,
 )
+from app.unit_roles import replace_roles
 from app.vocab import UNIT_ROLES
 from app.xlsx_writer import SheetTable, write_tables_xlsx
-from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Person, Unit, UnitRole
 
@@ -109,78 +110,6 @@ def preview_units_import(engine: Engine, path: Path | str) -> ImportPreview:
         return _plan(session, Path(path))
 
 
-class _People:
-    """Finds or creates the `Person` of a role within one import transaction."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.by_mobile: dict[tuple[str, str], Person] = {}
-
-    def get(self, wanted: RolePerson, unit: Unit, old: Sequence[UnitRole]) -> Person:
-        """A live person with the same name and mobile, else one created for `unit`."""
-        if wanted.mobile is None:
-            # without a mobile, only the unit's own former holder is known to be the same person
-            for role in old:
-                if role.person.name == wanted.name and role.person.deleted_at is None:
-                    return role.person
-        else:
-            key = (wanted.name, wanted.mobile)
-            person = self.by_mobile.get(key) or self.session.scalar(
-                select(Person)
-                .where(
-                    Person.name == wanted.name,
-                    Person.mobile == wanted.mobile,
-                    Person.deleted_at.is_(None),
-                )
-                .order_by(Person.id)
-                .limit(1)
-            )
-            if person is not None:
-                self.by_mobile[key] = person
-                return person
-        person = Person(name=wanted.name, mobile=wanted.mobile, post=wanted.post, unit_id=unit.id)
-        self.session.add(person)
-        self.session.flush()
-        if wanted.mobile is not None:
-            self.by_mobile[(wanted.name, wanted.mobile)] = person
-        return person
-
-
-def _replace_roles(
-    session: Session,
-    people: _People,
-    unit: Unit,
-    wanted: Sequence[RolePerson],
-    roles: Sequence[str],
-) -> bool:
-    """Give `unit` the wanted people for `roles`; True when anything changed."""
-    old = session.scalars(
-        select(UnitRole)
-        .where(
-            UnitRole.unit_id == unit.id,
-            UnitRole.deleted_at.is_(None),
-            UnitRole.role.in_(roles),
-        )
-        .order_by(UnitRole.sort_order, UnitRole.id)
-    ).all()
-    new = [(w, people.get(w, unit, old)) for w in wanted]
-    order = list(UNIT_ROLES)
-    as_is = sorted(((r.role, r.person_id, r.post) for r in old), key=lambda t: order.index(t[0]))
-    to_be = [(w.role, p.id, w.post) for w, p in new]
-    if as_is == to_be:
-        return False
-    now = utcnow()
-    for role in old:
-        role.deleted_at = now
-    for number, (w, person) in enumerate(new):
-        session.add(
-            UnitRole(
-                unit_id=unit.id, role=w.role, person_id=person.id, post=w.post, sort_order=number
-            )
-        )
-    return True
-
-
 def import_units(
     engine: Engine, path: Path | str, user: str | None, mode: ImportMode = "all_or_nothing"
 ) -> Job[ImportResult]:
@@ -199,7 +128,7 @@ def import_units(
         if plan.errors and mode == "all_or_nothing":
             raise RowErrors(plan.errors, f"有{len(plan.errors)}处错误，未导入任何数据")
         total = plan.good_rows
-        people = _People(session)
+        people = PeopleResolver(session)
         next_order = (session.scalar(select(func.max(Unit.sort_order))) or 0) + 1
         for done, row in enumerate([*plan.creates, *plan.updates]):
             if row.unit_id is None:
@@ -213,7 +142,7 @@ def import_units(
                 changed = [k for k, v in row.values.items() if getattr(unit, k) != v]
                 for key in changed:
                     setattr(unit, key, row.values[key])
-            if _replace_roles(session, people, unit, row.people, plan.roles_in_file):
+            if replace_roles(session, people, unit, row.people, plan.roles_in_file):
                 changed.append("roles")
             if row.unit_id is None or changed:
                 # field names only: the values may be personal data
@@ -225,11 +154,14 @@ def import_units(
     return ImportResult(len(plan.creates), len(plan.updates), tuple(plan.errors))
 
 
-def _unit_rows(session: Session) -> tuple[int, list[list[Any]]]:
-    """How many live units there are, and each as a row of cells in `COLUMNS` order."""
-    units = session.scalars(
-        select(Unit).where(Unit.deleted_at.is_(None)).order_by(Unit.sort_order, Unit.id)
-    ).all()
+def _unit_rows(
+    session: Session, unit_ids: Collection[int] | None = None
+) -> tuple[int, list[list[Any]]]:
+    """How many live units there are (of `unit_ids`, if given), each as a row of cells."""
+    stmt = select(Unit).where(Unit.deleted_at.is_(None)).order_by(Unit.sort_order, Unit.id)
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(list(unit_ids)))
+    units = session.scalars(stmt).all()
     people: dict[tuple[int, str], list[tuple[str, str, str]]] = {}
     for role, person in session.execute(
         select(UnitRole, Person)
@@ -254,14 +186,17 @@ def _unit_rows(session: Session) -> tuple[int, list[list[Any]]]:
     return len(units), rows
 
 
-def export_units_xlsx(engine: Engine, path: Path | str) -> Job[int]:
-    """Write every live unit with its four people to an .xlsx; returns how many units.
+def export_units_xlsx(
+    engine: Engine, path: Path | str, unit_ids: Collection[int] | None = None
+) -> Job[int]:
+    """Write every live unit (or those of `unit_ids`) with its four people to an .xlsx;
+    returns how many units.
 
     The file has the template's columns, so it can be edited and imported back.
     """
     yield Progress(0, 1, "正在读取成员单位…")
     with unit_of_work(engine) as session:
-        units, rows = _unit_rows(session)
+        units, rows = _unit_rows(session, unit_ids)
     yield Progress(0, len(rows), "正在写入文件…")
     kinds = dict(COLUMNS[1].choice_list())
     for row in rows:
