@@ -31,6 +31,7 @@ Handler = Callable[[argparse.Namespace], int]
 # Modules with `add_commands(groups: CommandGroups)`, in the order their commands are listed.
 AREAS: tuple[str, ...] = (
     "app.cli_units",
+    "app.cli_org",
     "app.cli_print_letters",
     "app.cli_cases",
     "app.cli_meetings",
