@@ -118,6 +118,21 @@ class PrintResult:
     letters: int
     pages: int
     numbers: tuple[str, ...]
+    letter_ids: tuple[int, ...] = ()
+
+
+def check_letters(engine: Engine, kind: str, ids: Sequence[int], full_numbers: bool = False) -> int:
+    """Check, before a batch starts, that every addressee can be printed (a head's name, every
+    character in a font); returns how many; ValidationError lists what is wrong."""
+    if not ids:
+        raise ValidationError({"": "没有要打印的对象"})
+    with unit_of_work(engine) as session:
+        if kind == "commitment_employee":
+            addressees = employee_addressees(session, ids)
+        else:
+            addressees = household_addressees(session, ids, full_numbers)
+        check_glyphs(kind, addressees)
+    return len(addressees)
 
 
 def print_letters_job(
@@ -181,7 +196,9 @@ def print_letters_job(
         pages = yield from render_pdf_job(documents(), out, len(letters))
         for letter in letters:
             audit.record(session, "print", "letter", letter.uuid)
-        return PrintResult(len(letters), pages, tuple(letter.number for letter in letters))
+        return PrintResult(
+            len(letters), pages, tuple(x.number for x in letters), tuple(x.id for x in letters)
+        )
 
 
 def _pending_letters(session: Session, kind: str, addressees: Sequence[Addressee]) -> dict:

@@ -1,17 +1,21 @@
 """The on-screen preview of a printout: the engine's laid-out page painted with QPainter.
 
-PySide6-Essentials has no QtPdf, and rendering a PDF only to show it would be slow. The
-layout (app/documents/layout.py) already says where every run of characters, rule, picture and
-QR module goes; painting the same items here shows exactly what the PDF will have, in a few
+PySide6-Essentials (6.12 here) ships no QtPdf or QtPdfWidgets (they are in PySide6-Addons),
+and rendering a PDF only to show it would be slow. The layout (app/documents/layout.py)
+already says where every run of characters, rule, picture and QR module goes; painting the
+same items here, each run in the face the PDF uses, shows what the PDF has in a few
 milliseconds. The same painter prints through Qt's print dialog.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.documents.fonts import BUNDLED, default_fonts
 from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine
 from app.documents.model import PageStyle
 from app.documents.render import qr_modules
@@ -38,13 +42,16 @@ def paint_page(painter: QPainter, page: Page, style: PageStyle, target: QRectF) 
     painter.scale(scale, scale)
     painter.fillRect(QRectF(0, 0, style.page_width, style.page_height), QColor("white"))
     height = style.page_height
-    family = bundled_family()
+    bundled = bundled_family()
+    families = default_fonts().families
     # the page is in PDF points (1/72 inch); a QFont point follows the device's DPI
     points = 72.0 / (painter.device().logicalDpiY() or 72)
     for item in page.items:
         if isinstance(item, TextLine):
             for run in item.runs:
-                font = QFont(family)
+                # an office font (仿宋, 黑体) is asked for by its family name; Qt finds it
+                family = bundled if run.face.name == BUNDLED else families.get(run.face.name)
+                font = QFont(family or bundled)
                 font.setPointSizeF(item.size * points)
                 font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, item.char_space)
                 font.setBold(run.face.synthetic_bold)
@@ -104,20 +111,26 @@ class PagePreview(QWidget):
         painter.end()
 
 
-def print_documents(parent: QWidget, pages: list[tuple[Page, PageStyle]]) -> bool:
+Pages = Sequence[tuple[Page, PageStyle]]
+
+
+def print_documents(parent: QWidget, pages: Pages) -> bool:
     """Print laid-out pages through Qt's print dialog; False when the clerk cancels."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
     dialog = QPrintDialog(printer, parent)
+    dialog.setMinMax(1, len(pages))
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    paint_to_printer(printer, pages)
+    first, last = printer.fromPage(), printer.toPage()
+    chosen = range(first - 1, last) if first and last else range(len(pages))
+    paint_to_printer(printer, (pages[i] for i in chosen))
     return True
 
 
-def paint_to_printer(printer, pages: list[tuple[Page, PageStyle]]) -> None:
+def paint_to_printer(printer, pages: Iterable[tuple[Page, PageStyle]]) -> None:
     """Paint pages on a QPrinter (or any paged device), one sheet each."""
     painter = QPainter(printer)
     try:
@@ -131,9 +144,24 @@ def paint_to_printer(printer, pages: list[tuple[Page, PageStyle]]) -> None:
 
 
 class PreviewDialog(QWidget):
-    """A window showing laid-out pages one at a time, with 上一页/下一页 and 打印…."""
+    """A window showing laid-out pages one at a time, with 上一页/下一页, 打印… and, for a
+    produced PDF, 用系统程序打开.
 
-    def __init__(self, title: str, pages: list[tuple[Page, PageStyle]], parent=None) -> None:
+    `pages` is any sequence (a list, or pages laid out only when shown: a 1,000-letter batch).
+    PySide6-Essentials ships no QtPdf, so the PDF itself is not rendered here: these are the
+    engine's own laid-out pages, the very items the PDF was drawn from.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        pages: Pages,
+        parent=None,
+        *,
+        pdf_path: str | None = None,
+        open_file: Callable[[str], None] | None = None,
+        note: str = "",
+    ) -> None:
         from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
         super().__init__(parent, Qt.WindowType.Window)
@@ -143,18 +171,26 @@ class PreviewDialog(QWidget):
         self.index = 0
         self.preview = PagePreview()
         self.label = QLabel()
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
         self.previous = QPushButton("上一页")
         self.next = QPushButton("下一页")
         self.print_button = QPushButton("打印…")
+        self.open_button = QPushButton("用系统程序打开")
         self.previous.clicked.connect(lambda: self.go(self.index - 1))
         self.next.clicked.connect(lambda: self.go(self.index + 1))
         self.print_button.clicked.connect(lambda: print_documents(self, self.pages))
+        self.open_button.clicked.connect(lambda: open_file(pdf_path))
+        self.open_button.setVisible(bool(pdf_path and open_file))
         row = QHBoxLayout()
         for widget in (self.previous, self.next, self.label):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.open_button)
         row.addWidget(self.print_button)
         layout = QVBoxLayout(self)
+        if note:
+            layout.addWidget(self.note)
         layout.addLayout(row)
         layout.addWidget(self.preview, 1)
         self.go(0)

@@ -1,15 +1,17 @@
-"""Dialogs of the letters tab: what to print, the signing pad, and the template editor."""
+"""Dialogs of the letters tab: the signing pad, attaching a scan, and the template editor.
+
+What to print is asked in `ui.letters_print`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -35,50 +37,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 PREVIEW_DELAY_MS = 150
-
-
-class PrintChoice(QDialog):
-    """Which letters to print: kind, village, grid, only unsigned, receipt, QR, full numbers."""
-
-    def __init__(
-        self, villages: list[str], grids: list[str], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("打印告知书、承诺书")
-        self.kind = QComboBox()
-        for code in ("notice", "commitment_household"):
-            self.kind.addItem(LETTER_KINDS[code], code)
-        self.village = QComboBox()
-        self.village.addItem("全部村居", None)
-        for name in villages:
-            self.village.addItem(name, name)
-        self.grid = QComboBox()
-        self.grid.addItem("全部网格", None)
-        for name in grids:
-            self.grid.addItem(name, name)
-        self.unsigned = QCheckBox("只打印尚未送达（告知书）/尚未签回（承诺书）的住户")
-        self.unsigned.setChecked(True)
-        self.receipt = QCheckBox("附回执（沿虚线剪下）")
-        self.receipt.setChecked(True)
-        self.qr = QCheckBox("印编号二维码")
-        self.qr.setChecked(True)
-        self.full = QCheckBox("身份证号、电话不打码（仅在确有需要时）")
-        form = QFormLayout()
-        form.addRow("文书", self.kind)
-        form.addRow("村居", self.village)
-        form.addRow("网格", self.grid)
-        for box in (self.unsigned, self.receipt, self.qr, self.full):
-            form.addRow("", box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("下一步：选择保存位置")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
 
 
 class SignaturePad(QWidget):
@@ -197,6 +155,80 @@ class SignatureDialog(QDialog):
             return
         try:
             self._save(self.signer.text(), self.signed_on.value() or date.today(), self.pad.png())
+        except ValidationError as exc:
+            self._show("\n".join(exc.errors.values()))
+            return
+        self.accept()
+
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+
+class ScanDialog(QDialog):
+    """Attach a scan or photo of the signed paper: who signed, when, and the file; 保存 hands
+    (name, date, path) to `save`, which may refuse it (not an image, over 20 MB)."""
+
+    def __init__(
+        self,
+        number: str,
+        signer: str,
+        save: Callable[[str, date, Path], None],
+        choose_file: Callable[[QWidget], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"附签字件：{number}")
+        self.setMinimumWidth(480)
+        self._save = save
+        self._choose_file = choose_file
+        self.signer = QLineEdit(signer)
+        self.signed_on = DateEdit()
+        self.signed_on.set_value(date.today())
+        self.file = QLineEdit()
+        self.file.setReadOnly(True)
+        self.file.setPlaceholderText("扫描件或照片：PNG、JPEG或PDF，不超过20 MB")
+        browse = QPushButton("选择文件…")
+        browse.clicked.connect(self.browse)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("签名人", self.signer)
+        form.addRow("签回日期", self.signed_on)
+        form.addRow("签字件", row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def browse(self) -> None:
+        """Choose the file."""
+        path = self._choose_file(self)
+        if path:
+            self.file.setText(path)
+
+    def save(self) -> None:
+        """Refuse a missing file; otherwise save and close."""
+        if not self.file.text():
+            self._show("请选择签字后的扫描件或照片")
+            return
+        try:
+            self._save(
+                self.signer.text(), self.signed_on.value() or date.today(), Path(self.file.text())
+            )
         except ValidationError as exc:
             self._show("\n".join(exc.errors.values()))
             return

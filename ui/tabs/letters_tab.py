@@ -9,20 +9,21 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 
+from app.documents import MissingGlyphError
 from app.letter_templates import LetterOptions
 from app.letters import (
     LetterRegister,
     change_status,
+    export_signed_copy,
     letter_documents,
-    print_letters_job,
-    reprint_letters,
+    select_employees,
     select_households,
     sign_letter,
 )
 from app.validation import ValidationError
 from db.engine import unit_of_work
-from ui.jobs import run_job
-from ui.letter_dialogs import PrintChoice, SignatureDialog, TemplateEditor
+from ui.letter_dialogs import ScanDialog, SignatureDialog, TemplateEditor
+from ui.letters_print import PrintChoice, message_of, print_letter_batch
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -42,10 +43,11 @@ def ask_scan(parent: QWidget) -> str | None:
     return path or None
 
 
-def _places(engine: Engine) -> tuple[list[str], list[str]]:
+def _places(engine: Engine) -> tuple[list[str], list[str], list[str]]:
+    """Village names, grid names, and the member units that have staff."""
     from sqlalchemy import select
 
-    from db.models import Grid, Unit
+    from db.models import Employee, Grid, Unit
 
     with unit_of_work(engine) as session:
         villages = session.scalars(
@@ -56,7 +58,13 @@ def _places(engine: Engine) -> tuple[list[str], list[str]]:
         grids = session.scalars(
             select(Grid.name).where(Grid.deleted_at.is_(None)).distinct().order_by(Grid.name)
         ).all()
-    return list(villages), list(grids)
+        staffed = select(Employee.unit_id).where(Employee.deleted_at.is_(None))
+        units = session.scalars(
+            select(Unit.name)
+            .where(Unit.deleted_at.is_(None), Unit.id.in_(staffed))
+            .order_by(Unit.sort_order, Unit.id)
+        ).all()
+    return list(villages), list(grids), list(units)
 
 
 class LettersTab(QWidget):
@@ -67,7 +75,7 @@ class LettersTab(QWidget):
         engine: Engine,
         user: str | None = None,
         *,
-        choose_print: Callable[[QWidget, list[str], list[str]], PrintChoice | None] | None = None,
+        choose_print: Callable[..., PrintChoice | None] | None = None,
         ask_pdf: Callable[[QWidget, str, str], str | None] = ask_pdf_path,
         open_file: Callable[[str], None] = open_in_viewer,
         ask_scan_file: Callable[[QWidget], str | None] = ask_scan,
@@ -83,7 +91,7 @@ class LettersTab(QWidget):
         self.open_file = open_file
         self.ask_scan_file = ask_scan_file
         self.letters = RegisterView(LetterRegister(engine), None, **options)
-        self.dialog: SignatureDialog | TemplateEditor | None = None
+        self.dialog: SignatureDialog | ScanDialog | TemplateEditor | None = None
         self.preview_window = None
         self.job = None
         self.buttons: dict[str, QPushButton] = {}
@@ -111,44 +119,41 @@ class LettersTab(QWidget):
         """An overview link: e.g. letters printed 30 days ago and not signed."""
         self.letters.filter_bar.set_values(filters)
 
-    def _choose_print(self, parent: QWidget, villages: list[str], grids: list[str]):
-        dialog = PrintChoice(villages, grids, parent)
+    def _choose_print(
+        self, parent: QWidget, villages: list[str], grids: list[str], units: list[str]
+    ) -> PrintChoice | None:
+        dialog = PrintChoice(villages, grids, parent, units)
         return dialog if dialog.exec() else None
 
     def print_batch(self) -> None:
-        """Choose what to print, then print it off the GUI thread and open the PDF."""
-        choice = self.choose_print(self, *_places(self.engine))
+        """Choose what to print, check it, print it off the GUI thread, then preview it."""
+        villages, grids, units = _places(self.engine)
+        choice = self.choose_print(self, villages, grids, units)
         if choice is None:
             return
         kind = choice.kind.currentData()
         try:
-            ids = select_households(
-                self.engine, kind, choice.village.currentData(), choice.grid.currentData(),
-                choice.unsigned.isChecked(),
-            )  # fmt: skip
+            if kind == "commitment_employee":
+                ids = select_employees(
+                    self.engine, choice.unit.currentData() or "", choice.unsigned.isChecked()
+                )
+            else:
+                ids = select_households(
+                    self.engine, kind, choice.village.currentData(), choice.grid.currentData(),
+                    choice.unsigned.isChecked(),
+                )  # fmt: skip
         except ValidationError as exc:
-            self.inform(self, "打印", "\n".join(exc.errors.values()))
+            self.inform(self, "打印", message_of(exc))
             return
         if not ids:
             self.inform(self, "打印", "没有符合条件的住户。")
             return
-        name = choice.kind.currentText()
-        path = self.ask_pdf(
-            self, f"打印{name}", str(Path.home() / f"{name}-{date.today():%Y%m%d}.pdf")
-        )
-        if not path:
-            return
         options = LetterOptions(receipt=choice.receipt.isChecked(), qr_code=choice.qr.isChecked())
-        full = choice.full.isChecked()
-
-        def done(result) -> None:
-            self.letters.refresh()
-            self.open_file(path)
-
-        self.job = run_job(
-            self, f"打印{len(ids)}份{name}",
-            lambda: print_letters_job(self.engine, kind, ids, path, self.user, options, full),
-            done,
+        self.job = print_letter_batch(
+            self, self.engine, self.user, kind, ids,
+            ask_pdf=self.ask_pdf, inform=self.inform, open_file=self.open_file,
+            options=options, full_numbers=choice.full.isChecked(),
+            on_done=lambda _result: self.letters.refresh(),
         )  # fmt: skip
 
     def _selected(self) -> int | None:
@@ -190,45 +195,40 @@ class LettersTab(QWidget):
         self.dialog.open()
 
     def attach_scan(self) -> None:
-        """Record the selected letter as signed with a scan or photo of the paper."""
+        """Record the selected letter as signed with a scan or photo of the paper: who signed,
+        when, and the file (not an image or PDF, or over 20 MB, is refused)."""
         letter_id = self._selected()
         if letter_id is None:
             return
-        path = self.ask_scan_file(self)
-        if not path:
-            return
-        signer = self.letters.model.row(self.letters.selected_row()).values[2] or ""
-        try:
-            sign_letter(
-                self.engine, letter_id, signer, date.today(), scan=Path(path), user=self.user
-            )
-        except (ValidationError, OSError) as exc:
-            message = (
-                "\n".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-            )
-            self.inform(self, "无法添加签字件", message)
-            return
-        self.letters.refresh()
+        row = self.letters.model.row(self.letters.selected_row())
+
+        def save(name: str, signed_on: date, path: Path) -> None:
+            sign_letter(self.engine, letter_id, name, signed_on, scan=path, user=self.user)
+            self.letters.refresh()
+
+        self.dialog = ScanDialog(row.values[0], row.values[2] or "", save, self.ask_scan_file, self)
+        self.dialog.open()
 
     def reprint(self) -> None:
-        """Print the selected letter again with its own template version (and signature)."""
+        """Save the selected letter again: with the text it was printed with and its pad
+        signature, or, when a scan was attached, the scan itself."""
         letter_id = self._selected()
         if letter_id is None:
             return
         number = self.letters.model.row(self.letters.selected_row()).values[0]
-        path = self.ask_pdf(self, "重印", str(Path.home() / f"{number}.pdf"))
+        path = self.ask_pdf(self, "重印/签字件", str(Path.home() / f"{number}.pdf"))
         if not path:
             return
         try:
-            reprint_letters(self.engine, [letter_id], path)
-        except (ValidationError, ValueError, OSError) as exc:
-            self.inform(self, "无法重印", str(exc))
+            export_signed_copy(self.engine, letter_id, path)
+        except (ValidationError, MissingGlyphError, OSError) as exc:
+            self.inform(self, "无法重印", message_of(exc))
             return
         self.open_file(path)
 
     def preview(self) -> None:
         """Show the selected letter as it prints (with its signature once signed)."""
-        from app.documents import MissingGlyphError, default_fonts
+        from app.documents import default_fonts
         from app.documents.layout import layout_document
         from ui.document_preview import PreviewDialog
 
@@ -239,7 +239,7 @@ class LettersTab(QWidget):
             docs = letter_documents(self.engine, [letter_id])
             pages = [(p, d.page_style) for d in docs for p in layout_document(d, default_fonts())]
         except (ValidationError, MissingGlyphError) as exc:
-            self.inform(self, "无法预览", str(exc))
+            self.inform(self, "无法预览", message_of(exc))
             return
         number = self.letters.model.row(self.letters.selected_row()).values[0]
         self.preview_window = PreviewDialog(f"预览：{number}", pages, self)
