@@ -46,7 +46,13 @@ MEMBER_FIELDS = (
     FormField(
         "group_role", "小组职务", kind="choice", required=True, choices=list(GROUP_ROLES.items())
     ),
-    FormField("name", "姓名", required=True, max_length=64),
+    FormField(
+        "name",
+        "姓名",
+        required=True,
+        max_length=64,
+        extra={"contact": "mobile", "person_key": "person_id", "post": "post"},
+    ),
     FormField("post", "职务", required=True, max_length=128, placeholder="如：党委副书记、镇长"),
     FormField("mobile", "手机", kind="phone"),
     FormField("started_on", "任职日期", kind="date", help="空着则为今天"),
