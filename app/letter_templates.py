@@ -231,6 +231,10 @@ def build_letter(
             name = mark.group(1)
             if name == "回执":
                 if not options.receipt:
+                    # the receipt's QR code is still wanted: it goes under the letter
+                    receipt = template.body.split("[回执]", 1)[1]
+                    if "[二维码]" in receipt and options.qr_code and values.get("编号"):
+                        doc.qr_code(str(values["编号"]), size_mm=20)
                     break
                 doc.cut_line()
                 in_receipt = True

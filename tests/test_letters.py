@@ -356,3 +356,8 @@ def test_the_number_is_on_the_letter_without_receipt_or_qr(engine, town, tmp_pat
     for page, number in zip(PdfReader(out).pages, result.numbers, strict=True):
         assert f"编号：{number}" in page.extract_text()
         assert "回执" not in page.extract_text()
+    qr_only = LetterOptions(receipt=False, qr_code=True)
+    run_to_end(print_letters_job(engine, "notice", town["homes"][:1], out, options=qr_only))
+    (page,) = PdfReader(out).pages
+    assert "回执" not in page.extract_text()
+    assert page.get_contents().get_data().count(b" re") > 100  # the code's modules

@@ -487,7 +487,10 @@ class Layout:
         top = self.y
         self._add(Code(x, self.y - size, size, block.text))
         self.y -= size
-        self._line("body", block.text, s.table_size * 0.8, 0.0, x - size, size * 3, "center", label)
+        # the number under the code, kept inside the text block on the code's side
+        span = {"left": (x, "left"), "right": (x - 2 * size, "right")}
+        left, align = span.get(block.align, (x - size, "center"))
+        self._line("body", block.text, s.table_size * 0.8, 0.0, left, size * 3, align, label)
         self.y = min(self.y, top - size - label)
 
     def _image(self, block: Image) -> None:
