@@ -1,36 +1,44 @@
-"""Awards (一事一奖, 一案一奖, 举报奖励, 年度表彰): proposed, approved, paid; never twice.
+"""Awards (一事一奖, 一案一奖, 举报奖励, 年度表彰, 其他): proposed, approved, paid; never twice.
 
 A successful case proposes an award for each of its dissuaders, which the clerk confirms.
 The workflow only moves forward: 拟奖励 → 已审批 → 已发放, each step once, with who and when.
-A 举报奖励 goes to the reporter of a clue, who stays confidential: lists, exports and PDFs name
-the clue, never the person.
+A 举报奖励 goes to the reporter of a verified clue, who stays confidential: the award names no
+person (its recipient is the clue's `ConfidentialReporter`), and lists, exports and PDFs show
+举报人（保密）. Totals, the award list PDF and its .xlsx are in `app.award_reports`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, Select, String, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit
-from app.cases import REWARDABLE
-from app.documents import Document, chinese_date, render_pdf
-from app.progress import Job, Progress
+from app.cases import REWARDABLE, yuan_column
+from app.clues import clue_choices, reporter_named_in
 from app.records import RecordService
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
-from app.settings import load_profile
-from app.validation import FormField, ValidationError
-from app.vocab import AWARD_KINDS, AWARD_STATUSES
-from app.xlsx_writer import SheetTable, write_tables_xlsx
+from app.validation import FormField, ValidationError, fen_to_yuan
+from app.vocab import AWARD_KINDS, AWARD_STATUSES, CASE_OUTCOMES
 from db.engine import unit_of_work
-from db.models import Award, CaseDissuader, DissuasionCase, Person, ReportClue, Unit
+from db.models import (
+    Award,
+    CaseDissuader,
+    ConfidentialReporter,
+    DissuasionCase,
+    Person,
+    ReportClue,
+    Unit,
+)
 
 NEXT_STATUS = {"proposed": "approved", "approved": "paid"}
+CASE_KINDS = ("per_deed", "per_case")
+REPORTER_SHOWN_AS = "举报人（保密）"
+MAX_AWARD_YUAN = 100_000
+PROPOSAL_REASON = "参与劝阻成功"
 
 
 def person_choices(engine: Engine) -> list[tuple[int, str]]:
@@ -48,10 +56,22 @@ def unit_choices(engine: Engine) -> list[tuple[int, str]]:
 
 
 def recipient_sql() -> tuple[Any, Any, ColumnElement]:
-    """(person alias, unit alias, recipient name column): 举报奖励 show only the clue."""
+    """(person alias, unit alias, shown recipient): a 举报奖励 shows 举报人（保密）, always."""
     person, unit = aliased(Person), aliased(Unit)
-    name = func.coalesce(person.name, unit.name)
-    return person, unit, name
+    shown = func.iif(
+        Award.kind == "report", literal(REPORTER_SHOWN_AS), func.coalesce(person.name, unit.name)
+    )
+    return person, unit, shown
+
+
+def _link_sql() -> ColumnElement:
+    case_text = "案例第" + cast(Award.case_id, String) + "号"
+    clue_text = "线索第" + cast(Award.clue_id, String) + "号"
+    return func.coalesce(case_text, clue_text, "")
+
+
+def _who_when(by: Any, on: Any) -> ColumnElement:
+    return func.trim(func.coalesce(by, "") + " " + func.coalesce(func.strftime("%Y-%m-%d", on), ""))
 
 
 class AwardRegister(SqlRegister):
@@ -63,7 +83,8 @@ class AwardRegister(SqlRegister):
         RegisterColumn("kind", "类别", 9),
         RegisterColumn("recipient", "获奖人/单位", 14),
         RegisterColumn("amount", "金额（元）", 10, numeric=True),
-        RegisterColumn("reason", "事由", 28),
+        RegisterColumn("link", "关联", 11),
+        RegisterColumn("reason", "事由", 24),
         RegisterColumn("status", "状态", 7),
         RegisterColumn("approved", "审批", 16),
         RegisterColumn("paid", "发放", 16),
@@ -71,31 +92,30 @@ class AwardRegister(SqlRegister):
     default_sort = "proposed_on"
 
     def select_rows(self) -> Select:
-        """Awards with their recipient (person or unit) and who approved and paid."""
-        person, unit, name = recipient_sql()
-        recipient = func.iif(Award.kind == "report", "举报人（保密）", name)
+        """Awards with their recipient (person or unit), link, and who approved and paid."""
+        person, unit, shown = recipient_sql()
         return (
             select(
                 Award.id.label("id"),
                 Award.proposed_on.label("proposed_on"),
                 case_label(Award.kind, AWARD_KINDS).label("kind"),
-                recipient.label("recipient"),
-                (Award.amount_fen / 100.0).label("amount"),
+                shown.label("recipient"),
+                yuan_column(Award.amount_fen).label("amount"),
+                _link_sql().label("link"),
                 Award.reason.label("reason"),
                 case_label(Award.status, AWARD_STATUSES).label("status"),
-                (func.coalesce(Award.approved_by, "") + " " + func.coalesce(
-                    func.strftime("%Y-%m-%d", Award.approved_on), "")).label("approved"),
-                (func.coalesce(Award.paid_by, "") + " " + func.coalesce(
-                    func.strftime("%Y-%m-%d", Award.paid_on), "")).label("paid"),
+                _who_when(Award.approved_by, Award.approved_on).label("approved"),
+                _who_when(Award.paid_by, Award.paid_on).label("paid"),
             )
             .outerjoin(person, person.id == Award.recipient_person_id)
             .outerjoin(unit, unit.id == Award.recipient_unit_id)
             .where(Award.deleted_at.is_(None))
-        )  # fmt: skip
+        )
 
     def search_columns(self) -> Sequence[ColumnElement]:
-        """The reason (names are not searched: a reporter's name must not be findable)."""
-        return (Award.reason,)
+        """Reason and the shown recipient (a reporter's name is never in either)."""
+        _person, _unit, shown = recipient_sql()
+        return (Award.reason, shown)
 
     def filters(self) -> Sequence[RegisterFilter]:
         """类别, 状态, 年份."""
@@ -135,68 +155,40 @@ class AwardService(RecordService):
             FormField("kind", "类别", kind="choice", required=True,
                       choices=list(AWARD_KINDS.items())),
             FormField("recipient_person_id", "获奖人", kind="choice",
-                      choices=lambda: person_choices(engine)),
+                      choices=lambda: person_choices(engine),
+                      help="举报奖励不选：奖励发给线索的举报人（身份保密）"),
             FormField("recipient_unit_id", "获奖单位", kind="choice",
                       choices=lambda: unit_choices(engine)),
-            FormField("case_id", "相关案例编号", kind="int", minimum=1),
-            FormField("clue_id", "相关线索编号", kind="int", minimum=1),
-            FormField("amount_fen", "金额（元）", kind="money", required=True, minimum=0),
+            FormField("case_id", "相关案例编号", kind="int", minimum=1,
+                      help="劝阻案例列表“编号”一栏；一事一奖、一案一奖必填"),
+            FormField("clue_id", "相关举报线索", kind="choice",
+                      choices=lambda: clue_choices(engine), help="举报奖励必填"),
+            FormField("amount_fen", "金额（元）", kind="money", required=True, minimum=0,
+                      maximum=MAX_AWARD_YUAN),
             FormField("reason", "事由", kind="multiline", max_length=2000),
             FormField("proposed_on", "提出日期", kind="date", required=True),
         )  # fmt: skip
 
-    def create(self, raw: dict[str, Any]) -> int:
+    def create(self, raw: Mapping[str, Any]) -> int:
         """A new award is always 拟奖励."""
         with unit_of_work(self.engine, self.user) as session:
-            values = self._validated(session, raw, None)
-            obj = Award(**values, status="proposed")
-            session.add(obj)
-            session.flush()
-            audit.record(session, "create", "award", obj.uuid)
-            return obj.id
+            return self._create(session, raw, "")
+
+    def _create(self, session: Session, raw: Mapping[str, Any], detail: str) -> int:
+        values = self._validated(session, raw, None)
+        award = Award(**values, status="proposed")
+        session.add(award)
+        session.flush()
+        audit.record(session, "create", "award", award.uuid, detail or None)
+        return award.id
 
     def check(self, session: Session, values: dict[str, Any], record_id: int | None) -> dict:
-        """One recipient; a positive amount; a case award for a successful case; a report
-        award for a verified clue; an award already approved is not edited."""
-        errors = {}
+        """The rules of `award_errors`; an award already approved is not edited."""
         if record_id is not None:
             status = session.scalar(select(Award.status).where(Award.id == record_id))
             if status != "proposed":
                 return {"": f"已{AWARD_STATUSES[status][1:]}的奖励不能修改"}
-        if (values["recipient_person_id"] is None) == (values["recipient_unit_id"] is None):
-            errors["recipient_person_id"] = "请选择获奖人或获奖单位（二选一）"
-        if values["amount_fen"] <= 0:
-            errors["amount_fen"] = "奖励金额应大于0"
-        if values["proposed_on"] > date.today():
-            errors["proposed_on"] = "提出日期不能晚于今天"
-        kind = values["kind"]
-        if kind in ("per_deed", "per_case"):
-            if values["case_id"] is None:
-                errors["case_id"] = "一事一奖、一案一奖须关联劝阻案例"
-            else:
-                outcome = session.scalar(
-                    select(DissuasionCase.outcome).where(
-                        DissuasionCase.id == values["case_id"], DissuasionCase.deleted_at.is_(None)
-                    )
-                )
-                if outcome is None:
-                    errors["case_id"] = f"没有编号为{values['case_id']}的案例"
-                elif outcome not in REWARDABLE:
-                    errors["case_id"] = "只有成功劝阻或部分止损的案例才能奖励"
-        if kind == "report":
-            if values["clue_id"] is None:
-                errors["clue_id"] = "举报奖励须关联举报线索"
-            else:
-                verified = session.scalar(
-                    select(ReportClue.verified).where(
-                        ReportClue.id == values["clue_id"], ReportClue.deleted_at.is_(None)
-                    )
-                )
-                if verified is None:
-                    errors["clue_id"] = f"没有编号为{values['clue_id']}的线索"
-                elif not verified:
-                    errors["clue_id"] = "线索核实后才能给予举报奖励"
-        return errors
+        return award_errors(session, values, record_id)
 
     def check_delete(self, session: Session, obj: Award) -> str | None:
         """A paid award is a payment on record."""
@@ -204,7 +196,81 @@ class AwardService(RecordService):
 
     def title_of(self, obj: Award) -> str:
         """The award's kind and amount."""
-        return f"{AWARD_KINDS[obj.kind]} {obj.amount_fen / 100:.2f}元"
+        return f"{AWARD_KINDS[obj.kind]} {fen_to_yuan(obj.amount_fen)}元"
+
+
+def award_errors(session: Session, values: dict[str, Any], record_id: int | None) -> dict:
+    """What is wrong with an award: its recipient, money, date, case or clue."""
+    errors: dict[str, str] = {}
+    kind, person, unit = values["kind"], values["recipient_person_id"], values["recipient_unit_id"]
+    if values["amount_fen"] <= 0:
+        errors["amount_fen"] = "奖励金额应大于0"
+    if values["proposed_on"] > date.today():
+        errors["proposed_on"] = "提出日期不能晚于今天"
+    if kind == "report":
+        if person is not None or unit is not None:
+            errors["recipient_person_id"] = (
+                "举报奖励发给线索的举报人（身份保密），不要选择获奖人或单位"
+            )
+        errors.update(_report_errors(session, values, record_id))
+    elif person is None and unit is None:
+        errors["recipient_person_id"] = "请选择获奖人或获奖单位"
+    elif person is not None and unit is not None:
+        errors["recipient_person_id"] = "获奖人和获奖单位只能选一个"
+    if kind in CASE_KINDS and values["case_id"] is None:
+        errors["case_id"] = "一事一奖、一案一奖须填写相关劝阻案例的编号"
+    elif values["case_id"] is not None:
+        outcome = session.scalar(
+            select(DissuasionCase.outcome).where(
+                DissuasionCase.id == values["case_id"], DissuasionCase.deleted_at.is_(None)
+            )
+        )
+        if outcome is None:
+            errors["case_id"] = f"没有编号为{values['case_id']}的劝阻案例"
+        elif outcome not in REWARDABLE:
+            errors["case_id"] = (
+                f"第{values['case_id']}号案例的结果是“{CASE_OUTCOMES[outcome]}”，"
+                "只有成功劝阻或部分止损的案例才能奖励"
+            )
+        elif person is not None and "recipient_person_id" not in errors:
+            twice = session.scalar(
+                select(Award.id).where(
+                    Award.case_id == values["case_id"], Award.recipient_person_id == person,
+                    Award.kind == kind, Award.deleted_at.is_(None), Award.id != (record_id or 0),
+                )
+            )  # fmt: skip
+            if twice:
+                errors["recipient_person_id"] = f"已为此人提出过本案的{AWARD_KINDS[kind]}"
+    return errors
+
+
+def _report_errors(session: Session, values: dict[str, Any], record_id: int | None) -> dict:
+    clue_id = values["clue_id"]
+    if clue_id is None:
+        return {"clue_id": "举报奖励须填写相关举报线索的编号"}
+    clue = session.get(ReportClue, clue_id)
+    if clue is None or clue.deleted_at is not None:
+        return {"clue_id": f"没有编号为{clue_id}的举报线索"}
+    if not clue.verified:
+        return {"clue_id": "线索核实后才能给予举报奖励"}
+    reporter = session.scalar(
+        select(ConfidentialReporter.id).where(
+            ConfidentialReporter.clue_id == clue_id, ConfidentialReporter.deleted_at.is_(None)
+        )
+    )
+    if reporter is None:
+        return {"clue_id": "这条线索没有登记举报人（匿名举报），无法发放举报奖励"}
+    twice = session.scalar(
+        select(Award.id).where(
+            Award.clue_id == clue_id, Award.kind == "report", Award.deleted_at.is_(None),
+            Award.id != (record_id or 0),
+        )
+    )  # fmt: skip
+    if twice:
+        return {"clue_id": "这条线索已有举报奖励"}
+    if reporter_named_in(session, clue_id, values["reason"]):
+        return {"reason": "事由中不要写举报人的姓名、身份证号码或电话（举报人身份保密）"}
+    return {}
 
 
 def advance(
@@ -215,10 +281,14 @@ def advance(
     on = on or date.today()
     if to not in ("approved", "paid"):
         raise ValueError(to)
-    if not by.strip():
-        raise ValidationError({"by": "请填写审批人或经办人"})
+    verb = "审批" if to == "approved" else "发放"
+    by = by.strip()
+    if not by:
+        raise ValidationError({"by": f"请填写{verb}人"})
+    if len(by) > 64:
+        raise ValidationError({"by": f"{verb}人不能超过64个字"})
     if on > date.today():
-        raise ValidationError({"on": "日期不能晚于今天"})
+        raise ValidationError({"on": f"{verb}日期不能晚于今天"})
     with unit_of_work(engine, user) as session:
         for award_id in award_ids:
             award = session.get(Award, award_id)
@@ -226,7 +296,6 @@ def advance(
                 raise ValidationError({"": "奖励不存在或已被删除"})
             if NEXT_STATUS.get(award.status) != to:
                 now = AWARD_STATUSES[award.status]
-                verb = "审批" if to == "approved" else "发放"
                 raise ValidationError({"": f"这笔奖励现在是“{now}”，不能{verb}"})
             if to == "approved" and on < award.proposed_on:
                 raise ValidationError({"on": "审批日期不能早于提出日期"})
@@ -234,149 +303,68 @@ def advance(
                 raise ValidationError({"on": "发放日期不能早于审批日期"})
             award.status = to
             if to == "approved":
-                award.approved_on, award.approved_by = on, by.strip()
+                award.approved_on, award.approved_by = on, by
             else:
-                award.paid_on, award.paid_by = on, by.strip()
+                award.paid_on, award.paid_by = on, by
             audit.record(session, "update", "award", award.uuid, to)
     return len(award_ids)
 
 
-def proposals_for_case(engine: Engine, case_id: int) -> list[tuple[int, str]]:
-    """(person id, name) of the dissuaders of a case who have no award for it yet."""
-    with unit_of_work(engine) as session:
-        outcome = session.scalar(select(DissuasionCase.outcome).where(DissuasionCase.id == case_id))
-        if outcome not in REWARDABLE:
-            raise ValidationError({"": "只有成功劝阻或部分止损的案例才能提出奖励"})
-        awarded = select(Award.recipient_person_id).where(
-            Award.case_id == case_id, Award.deleted_at.is_(None),
-            Award.recipient_person_id.is_not(None),
-        )  # fmt: skip
-        rows = session.execute(
-            select(Person.id, Person.name)
-            .join(CaseDissuader, CaseDissuader.person_id == Person.id)
-            .where(
-                CaseDissuader.case_id == case_id, CaseDissuader.deleted_at.is_(None),
-                Person.id.not_in(awarded),
-            )
-            .order_by(CaseDissuader.id)
-        ).all()  # fmt: skip
+def _proposals(session: Session, case_id: int) -> list[tuple[int, str]]:
+    outcome = session.scalar(
+        select(DissuasionCase.outcome).where(
+            DissuasionCase.id == case_id, DissuasionCase.deleted_at.is_(None)
+        )
+    )
+    if outcome is None:
+        raise ValidationError({"": "案例不存在或已被删除"})
+    if outcome not in REWARDABLE:
+        raise ValidationError({"": "只有成功劝阻或部分止损的案例才能提出奖励"})
+    awarded = select(Award.recipient_person_id).where(
+        Award.case_id == case_id, Award.deleted_at.is_(None),
+        Award.recipient_person_id.is_not(None),
+    )  # fmt: skip
+    rows = session.execute(
+        select(Person.id, Person.name)
+        .join(CaseDissuader, CaseDissuader.person_id == Person.id)
+        .where(
+            CaseDissuader.case_id == case_id, CaseDissuader.deleted_at.is_(None),
+            Person.id.not_in(awarded),
+        )
+        .order_by(CaseDissuader.id)
+    ).all()  # fmt: skip
     return [(r.id, r.name) for r in rows]
 
 
+def proposals_for_case(engine: Engine, case_id: int) -> list[tuple[int, str]]:
+    """(person id, name) of the dissuaders of a rewardable case who have no award for it yet."""
+    with unit_of_work(engine) as session:
+        return _proposals(session, case_id)
+
+
 def propose_for_case(
-    engine: Engine, case_id: int, amounts: dict[int, int], kind: str = "per_case",
+    engine: Engine, case_id: int, amounts: Mapping[int, int], kind: str = "per_case",
     user: str | None = None,
 ) -> list[int]:  # fmt: skip
-    """Create 拟奖励 awards for the confirmed dissuaders (person id → amount in fen)."""
+    """Create 拟奖励 awards for the confirmed dissuaders (person id → amount in fen), all in
+    one transaction: one refused amount saves none of them."""
+    if kind not in CASE_KINDS:
+        raise ValidationError({"": "提出的奖励应为一事一奖或一案一奖"})
     service = AwardService(engine, user)
-    pending = dict(proposals_for_case(engine, case_id))
-    unknown = [p for p in amounts if p not in pending]
-    if unknown:
-        raise ValidationError({"": "只能为本案参与劝阻、尚未奖励的人员提出奖励"})
-    ids = []
+    ids: list[int] = []
     with unit_of_work(engine, user) as session:
+        pending = dict(_proposals(session, case_id))
+        if any(p not in pending for p in amounts):
+            raise ValidationError({"": "只能为本案参与劝阻、尚未奖励的人员提出奖励"})
         for person_id, fen in amounts.items():
-            values = service._validated(session, {
+            raw = {
                 "kind": kind, "recipient_person_id": person_id, "case_id": case_id,
-                "amount_fen": f"{fen / 100:.2f}", "reason": "参与劝阻成功",
+                "amount_fen": fen_to_yuan(fen), "reason": PROPOSAL_REASON,
                 "proposed_on": date.today(),
-            }, None)  # fmt: skip
-            award = Award(**values, status="proposed")
-            session.add(award)
-            session.flush()
-            audit.record(session, "create", "award", award.uuid, "proposed for case")
-            ids.append(award.id)
+            }  # fmt: skip
+            try:
+                ids.append(service._create(session, raw, "proposed for case"))
+            except ValidationError as exc:
+                message = "；".join(exc.errors.values())
+                raise ValidationError({"": f"{pending[person_id]}：{message}"}) from exc
     return ids
-
-
-@dataclass(frozen=True)
-class Total:
-    """The awards of one recipient or quarter."""
-
-    name: str
-    count: int
-    amount_fen: int
-    paid_fen: int
-
-
-def totals(engine: Engine, start: date, end: date, by: str) -> list[Total]:
-    """Approved and paid awards proposed in a period (a proposal is not yet money), totalled by
-    "person", "unit" or "quarter", largest first. Reporters are one line: 举报人（保密）."""
-    if by not in ("person", "unit", "quarter"):
-        raise ValueError(by)
-    person, unit, _name = recipient_sql()
-    with unit_of_work(engine) as session:
-        rows = session.execute(
-            select(Award.kind, person.name, unit.name, Award.proposed_on, Award.amount_fen,
-                   Award.status)
-            .outerjoin(person, person.id == Award.recipient_person_id)
-            .outerjoin(unit, unit.id == Award.recipient_unit_id)
-            .where(Award.deleted_at.is_(None), Award.status.in_(("approved", "paid")),
-                   Award.proposed_on.between(start, end))
-        ).all()  # fmt: skip
-    groups: dict[str, list[int]] = {}
-    for kind, person_name, unit_name, proposed_on, fen, status in rows:
-        if by == "person":
-            if person_name is None:
-                continue
-            key = "举报人（保密）" if kind == "report" else person_name
-        elif by == "unit":
-            if unit_name is None:
-                continue
-            key = unit_name
-        else:
-            key = f"{proposed_on.year}年第{(proposed_on.month + 2) // 3}季度"
-        group = groups.setdefault(key, [0, 0, 0])
-        group[0] += 1
-        group[1] += fen
-        group[2] += fen if status == "paid" else 0
-    return sorted((Total(k, *v) for k, v in groups.items()), key=lambda t: (-t.amount_fen, t.name))
-
-
-def award_rows(engine: Engine, start: date, end: date) -> list[list[Any]]:
-    """The award list (奖励名单) of a period: approved and paid awards, reporters hidden."""
-    register = AwardRegister(engine)
-    stmt = (
-        register.select_rows()
-        .where(Award.status.in_(("approved", "paid")), Award.proposed_on.between(start, end))
-        .order_by(Award.proposed_on, Award.id)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return [
-        [n, r.proposed_on.isoformat(), r.kind, r.recipient, f"{r.amount:.2f}", r.reason or "",
-         r.status]
-        for n, r in enumerate(rows, start=1)
-    ]  # fmt: skip
-
-
-LIST_HEADERS = ["序号", "日期", "类别", "获奖人/单位", "金额（元）", "事由", "状态"]
-
-
-def print_award_list(engine: Engine, start: date, end: date, out: Path | str) -> int:
-    """The 奖励名单 of a period as a 公文 PDF; returns the pages."""
-    profile = load_profile(engine)
-    rows = award_rows(engine, start, end)
-    if not rows:
-        raise ValidationError({"": f"{start}至{end}没有已审批或已发放的奖励"})
-    total = sum(float(r[4]) for r in rows)
-    township = profile.get("township_name") or ""
-    doc = Document(style="official", where="奖励名单")
-    doc.title(f"{township}反电信网络诈骗工作奖励名单")
-    doc.centered(f"（{chinese_date(start)}至{chinese_date(end)}）")
-    doc.table(LIST_HEADERS, rows, widths=[1.1, 2.8, 2, 2.8, 2.2, 4.2, 1.7],
-              align=["center", "center", "center", "left", "right", "left", "center"])  # fmt: skip
-    doc.paragraph(f"合计{len(rows)}笔，金额{total:,.2f}元。")
-    doc.signature(profile.get("issuing_office") or "", date.today())
-    return render_pdf(doc, out)
-
-
-def export_award_list(engine: Engine, start: date, end: date, out: Path | str) -> Job[int]:
-    """The award list of a period to .xlsx."""
-    rows = award_rows(engine, start, end)
-    yield Progress(0, 1, "正在导出…")
-    for row in rows:
-        row[4] = float(row[4])
-    write_tables_xlsx(out, [SheetTable("奖励名单", LIST_HEADERS, rows, [6, 12, 10, 16, 12, 40, 8])])
-    yield Progress(1, 1, "已导出")
-    return len(rows)

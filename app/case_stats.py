@@ -1,37 +1,69 @@
-"""Figures of the dissuasion cases over a period: by month, village, fraud type and source.
+"""Figures of the dissuasion cases over a period: by month, quarter, year, village, fraud type
+and alert source, each with its 成功率 and 预警后再转账率 (against the 2 % target).
 
-Each breakdown is one GROUP BY over the indexed `occurred_at`; the 预警后再转账率 comes from
-`app.case_figures` (people, not cases). Money stays in fen; JSON shows yuan with 2 decimals.
+The cases of the period are read in one scan and added to a `Tally` per group (the rules of
+counting live in `app.case_figures`); quarters and years merge their months, so a person
+warned in two months of a quarter is one warned person of the quarter. Money stays in fen;
+JSON shows yuan as strings with 2 decimals.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import date
+from fractions import Fraction
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, or_, select
 
-from app.case_figures import TRANSFER_TARGET, DissuasionSummary, dissuasion_summary
+from app.case_figures import TRANSFER_TARGET, DissuasionSummary, Tally, case_rows
+from app.validation import fen_to_yuan
 from app.vocab import ALERT_SOURCES
-from db.engine import unit_of_work
 from db.models import DissuasionCase, FraudType, Unit
+
+NOT_FILLED = "未填写"
+# a longer period lists only the months that have cases (a chart of 20 years helps nobody)
+MAX_EMPTY_MONTHS = 120
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Cases of one group (a month, a village, a fraud type, a source)."""
+    """The figures of one group: a month (key "2024-05"), a quarter ("2024-Q2"), a year
+    ("2024"), a village, a fraud type or an alert source (their names)."""
 
     key: str
-    cases: int
-    success: int
-    saved_fen: int
-    lost_fen: int
+    label: str
+    figures: DissuasionSummary
 
     @property
-    def success_share(self) -> float | None:
+    def cases(self) -> int:
+        """Cases of the group."""
+        return self.figures.cases
+
+    @property
+    def success(self) -> int:
+        """成功劝阻 cases."""
+        return self.figures.success
+
+    @property
+    def saved_fen(self) -> int:
+        """Money saved, in fen."""
+        return self.figures.saved_fen
+
+    @property
+    def lost_fen(self) -> int:
+        """Money lost, in fen."""
+        return self.figures.lost_fen
+
+    @property
+    def success_share(self) -> Fraction | None:
         """成功劝阻 ÷ cases."""
-        return self.success / self.cases if self.cases else None
+        return self.figures.success_share
+
+    @property
+    def transfer_rate(self) -> Fraction | None:
+        """预警后再转账率 of the group."""
+        return self.figures.transfer_rate
 
 
 @dataclass(frozen=True)
@@ -42,87 +74,185 @@ class CaseStatistics:
     end: date
     summary: DissuasionSummary
     by_month: tuple[Breakdown, ...]
+    by_quarter: tuple[Breakdown, ...]
+    by_year: tuple[Breakdown, ...]
     by_village: tuple[Breakdown, ...]
     by_fraud_type: tuple[Breakdown, ...]
     by_source: tuple[Breakdown, ...]
 
 
+def months_between(start: date, end: date) -> list[str]:
+    """Every "YYYY-MM" from `start`'s month to `end`'s."""
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+
+
+def quarter_of(month: str) -> str:
+    """The quarter of a "2024-05" month: "2024-Q2"."""
+    return f"{month[:4]}-Q{(int(month[5:7]) + 2) // 3}"
+
+
+def period_label(key: str) -> str:
+    """How a period key reads: 2024-05 → 2024年5月, 2024-Q2 → 2024年第2季度, 2024 → 2024年."""
+    if "-Q" in key:
+        return f"{key[:4]}年第{key[-1]}季度"
+    if "-" in key:
+        return f"{key[:4]}年{int(key[5:7])}月"
+    return f"{key}年"
+
+
+def _rolled_up(months: dict[str, Tally], key_of) -> list[Breakdown]:
+    merged: dict[str, Tally] = {}
+    for month, tally in months.items():
+        merged.setdefault(key_of(month), Tally()).merge(tally)
+    return [Breakdown(k, period_label(k), t.summary()) for k, t in merged.items()]
+
+
+def _names(engine: Engine, village_ids: set, type_ids: set) -> tuple[list, list]:
+    """(id, name) of the villages and fraud types to list: every live one, and any a case uses."""
+    with engine.connect() as conn:
+        villages = conn.execute(
+            select(Unit.id, Unit.name)
+            .where(
+                or_(
+                    (Unit.kind == "village") & Unit.deleted_at.is_(None),
+                    Unit.id.in_(village_ids - {None}),
+                )
+            )
+            .order_by(Unit.sort_order, Unit.id)
+        ).all()
+        types = conn.execute(
+            select(FraudType.id, FraudType.name)
+            .where(
+                or_(
+                    FraudType.deleted_at.is_(None) & FraudType.active.is_(True),
+                    FraudType.id.in_(type_ids),
+                )
+            )
+            .order_by(FraudType.sort_order, FraudType.id)
+        ).all()
+    return list(villages), list(types)
+
+
+def _scan(rows: list[tuple]) -> tuple[dict, dict, dict, dict]:
+    """Tallies by month, village, fraud type and source, in one pass over the case rows."""
+    # Tally.add unrolled over plain lists and sets: a method call per case and group cost
+    # more than the query itself at 50,000 cases (bench/bench_cases.py)
+    groups = [(defaultdict(_zeros), defaultdict(set), defaultdict(set)) for _ in range(4)]
+    (mc, mw, mt), (vc, vw, vt), (tc, tw, tt), (sc, sw, st) = groups
+    for outcome, saved, lost, warned, moved, month, village, fraud, source in rows:
+        c = mc[month]
+        c[outcome] += 1
+        c[4] += saved
+        c[5] += lost
+        c = vc[village]
+        c[outcome] += 1
+        c[4] += saved
+        c[5] += lost
+        c = tc[fraud]
+        c[outcome] += 1
+        c[4] += saved
+        c[5] += lost
+        c = sc[source]
+        c[outcome] += 1
+        c[4] += saved
+        c[5] += lost
+        if warned is not None:
+            mw[month].add(warned)
+            vw[village].add(warned)
+            tw[fraud].add(warned)
+            sw[source].add(warned)
+            if moved:
+                mt[month].add(warned)
+                vt[village].add(warned)
+                tt[fraud].add(warned)
+                st[source].add(warned)
+    return tuple(
+        {key: Tally.of(counts, w.get(key, set()), t.get(key, set())) for key, counts in c.items()}
+        for c, w, t in groups
+    )  # type: ignore[return-value]
+
+
+def _zeros() -> list[int]:
+    return [0] * 6
+
+
 def case_statistics(engine: Engine, start: date, end: date) -> CaseStatistics:
     """Every figure of the cases that occurred from `start` to `end` (both included)."""
-    low, high = datetime.combine(start, time.min), datetime.combine(end, time.max)
-    period = (
-        DissuasionCase.deleted_at.is_(None),
-        DissuasionCase.occurred_at.between(low, high),
-    )
-    measures = (
-        func.count(),
-        func.sum(case((DissuasionCase.outcome == "success", 1), else_=0)),
-        func.coalesce(func.sum(DissuasionCase.amount_saved_fen), 0),
-        func.coalesce(func.sum(DissuasionCase.amount_lost_fen), 0),
-    )
-
-    def grouped(session, key, *joins) -> list[Breakdown]:
-        stmt = select(key, *measures).select_from(DissuasionCase)
-        for target, on in joins:
-            stmt = stmt.outerjoin(target, on)
-        rows = session.execute(stmt.where(*period).group_by(key).order_by(key)).all()
-        return [Breakdown(str(k) if k is not None else "未填写", n, s or 0, sv, ls)
-                for k, n, s, sv, ls in rows]  # fmt: skip
-
-    with unit_of_work(engine) as session:
-        by_month = grouped(session, func.strftime("%Y-%m", DissuasionCase.occurred_at))
-        by_village = grouped(session, Unit.name, (Unit, Unit.id == DissuasionCase.village_id))
-        by_type = grouped(
-            session, FraudType.name, (FraudType, FraudType.id == DissuasionCase.fraud_type_id)
-        )
-        by_source = grouped(session, DissuasionCase.alert_source)
+    rows = case_rows(
+        engine, start, end, func.substr(DissuasionCase.occurred_at, 1, 7),
+        DissuasionCase.village_id, DissuasionCase.fraud_type_id, DissuasionCase.alert_source,
+    )  # fmt: skip
+    found_months, found_villages, found_types, found_sources = _scan(rows)
+    every_month = months_between(start, end)
+    prefill = every_month if len(every_month) <= MAX_EMPTY_MONTHS else []
+    months = {m: Tally() for m in prefill} | found_months
+    villages: defaultdict = defaultdict(Tally, found_villages)
+    types: defaultdict = defaultdict(Tally, found_types)
+    sources = {code: Tally() for code in ALERT_SOURCES} | found_sources
+    total = Tally()
+    for tally in sources.values():  # every case has exactly one source
+        total.merge(tally)
+    months = dict(sorted(months.items()))
+    village_names, type_names = _names(engine, set(villages), set(types))
+    by_village = [Breakdown(n, n, villages[i].summary()) for i, n in village_names]
+    if None in villages:
+        by_village.append(Breakdown(NOT_FILLED, NOT_FILLED, villages[None].summary()))
+    by_type = [Breakdown(n, n, types[i].summary()) for i, n in type_names]
+    by_type.sort(key=lambda b: -b.cases)  # stable: equal counts keep the list's order
     by_source = [
-        Breakdown(ALERT_SOURCES.get(b.key, b.key), b.cases, b.success, b.saved_fen, b.lost_fen)
-        for b in by_source
+        Breakdown(ALERT_SOURCES.get(code, code), ALERT_SOURCES.get(code, code), t.summary())
+        for code, t in sources.items()
     ]
-    by_type.sort(key=lambda b: -b.cases)
     return CaseStatistics(
-        start, end, dissuasion_summary(engine, start, end), tuple(by_month), tuple(by_village),
-        tuple(by_type), tuple(by_source),
+        start, end, total.summary(),
+        tuple(Breakdown(m, period_label(m), t.summary()) for m, t in months.items()),
+        tuple(_rolled_up(months, quarter_of)), tuple(_rolled_up(months, lambda m: m[:4])),
+        tuple(by_village), tuple(by_type), tuple(by_source),
     )  # fmt: skip
 
 
-def _yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:.2f}"
+def yuan_text(fen: int) -> str:
+    """Fen as yuan with 2 decimals, exactly: 123456 → "1234.56"."""
+    return str(fen_to_yuan(fen))
 
 
-def as_json(stats: CaseStatistics) -> dict:
-    """The figures as plain JSON data (yuan as strings with 2 decimals, shares as numbers)."""
-    s = stats.summary
-    rate = s.transfer_rate
+def share(value: Fraction | None) -> float | None:
+    """A share for JSON: 4 decimals, or None."""
+    return None if value is None else round(float(value), 4)
 
-    def rows(items: tuple[Breakdown, ...]) -> list[dict]:
-        return [
-            {
-                "name": b.key, "cases": b.cases, "success": b.success,
-                "success_share": None if b.success_share is None else round(b.success_share, 4),
-                "saved_yuan": _yuan(b.saved_fen), "lost_yuan": _yuan(b.lost_fen),
-            }
-            for b in items
-        ]  # fmt: skip
 
+def _figures_json(s: DissuasionSummary) -> dict:
     return {
-        "from": stats.start.isoformat(),
-        "to": stats.end.isoformat(),
         "cases": s.cases,
         "success": s.success,
         "partial": s.partial,
         "failed": s.failed,
         "transferred_after_warning": s.transferred_after_warning,
-        "success_share": round(s.success / s.cases, 4) if s.cases else None,
-        "saved_yuan": _yuan(s.saved_fen),
-        "lost_yuan": _yuan(s.lost_fen),
+        "success_share": share(s.success_share),
+        "saved_yuan": yuan_text(s.saved_fen),
+        "lost_yuan": yuan_text(s.lost_fen),
         "warned_people": s.warned_people,
         "transferred_people": s.transferred_people,
-        "transfer_rate": None if rate is None else round(float(rate), 4),
-        "transfer_target": float(TRANSFER_TARGET),
+        "transfer_rate": share(s.transfer_rate),
         "meets_target": s.meets_target,
+    }
+
+
+def as_json(stats: CaseStatistics) -> dict:
+    """The figures as plain JSON data (yuan as strings with 2 decimals, shares as numbers)."""
+
+    def rows(items: tuple[Breakdown, ...]) -> list[dict]:
+        return [{"name": b.key, **_figures_json(b.figures)} for b in items]
+
+    return {
+        "from": stats.start.isoformat(),
+        "to": stats.end.isoformat(),
+        **_figures_json(stats.summary),
+        "transfer_target": float(TRANSFER_TARGET),
         "by_month": rows(stats.by_month),
+        "by_quarter": rows(stats.by_quarter),
+        "by_year": rows(stats.by_year),
         "by_village": rows(stats.by_village),
         "by_fraud_type": rows(stats.by_fraud_type),
         "by_alert_source": rows(stats.by_source),

@@ -1,12 +1,18 @@
-"""表彰与批评: commendations and criticism of villages and units, and their rectification."""
+"""表彰与批评: commendations and criticism of villages and units, and their rectification.
+
+A criticism, card or interview may set a rectification deadline; whether it was met is
+按期整改 (rectified by the deadline), 逾期整改 (rectified after it), 整改逾期 (past it and not
+rectified) or 整改中. `rectification_record` gives each unit's count for the annual assessment.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, literal, select
+from sqlalchemy import ColumnElement, Engine, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.meetings import member_unit_choices
@@ -16,7 +22,67 @@ from app.validation import FormField
 from app.vocab import COMMENDATION_KINDS
 from db.models import Commendation, Unit
 
-RECTIFICATION = {"none": "无需整改", "open": "整改中", "overdue": "整改逾期", "done": "已整改"}
+RECTIFICATION = {
+    "none": "无需整改",
+    "open": "整改中",
+    "overdue": "整改逾期",
+    "on_time": "按期整改",
+    "late": "逾期整改",
+}
+
+
+def rectification_state(today: date | None = None) -> ColumnElement:
+    """SQL for the state of a commendation's rectification (a key of `RECTIFICATION`)."""
+    today = today or date.today()
+    return case(
+        (Commendation.rectification_due.is_(None), literal("none")),
+        (Commendation.rectified_on.is_(None) & (Commendation.rectification_due < today),
+         literal("overdue")),
+        (Commendation.rectified_on.is_(None), literal("open")),
+        (Commendation.rectified_on <= Commendation.rectification_due, literal("on_time")),
+        else_=literal("late"),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RectificationRecord:
+    """A unit's rectifications due in a period: met, late, overdue, still open."""
+
+    unit_id: int
+    on_time: int
+    late: int
+    overdue: int
+    open: int
+
+    @property
+    def met_share(self) -> float | None:
+        """Rectifications met by their deadline ÷ those whose deadline has come."""
+        due = self.on_time + self.late + self.overdue
+        return self.on_time / due if due else None
+
+
+def rectification_record(engine: Engine, start: date, end: date) -> dict[int, RectificationRecord]:
+    """Per unit, the rectifications whose deadline falls in the period, by state (for the
+    annual assessment: a deadline met, missed, or missed and still not rectified)."""
+    state = rectification_state(min(end, date.today()))
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Commendation.unit_id, state, func.count())
+            .where(
+                Commendation.deleted_at.is_(None),
+                Commendation.rectification_due.between(start, end),
+            )
+            .group_by(Commendation.unit_id, state)
+        ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for unit_id, key, count in rows:
+        counts.setdefault(unit_id, {})[key] = count
+    return {
+        unit_id: RectificationRecord(
+            unit_id, c.get("on_time", 0), c.get("late", 0), c.get("overdue", 0), c.get("open", 0)
+        )
+        for unit_id, c in counts.items()
+    }
 
 
 class CommendationRegister(SqlRegister):
@@ -30,17 +96,10 @@ class CommendationRegister(SqlRegister):
         RegisterColumn("reason", "事由", 36),
         RegisterColumn("document_number", "文号", 14),
         RegisterColumn("rectification_due", "整改期限", 11),
+        RegisterColumn("rectified_on", "整改完成", 11),
         RegisterColumn("rectification", "整改情况", 8),
     )
     default_sort = "issued_on"
-
-    def _state(self) -> ColumnElement:
-        return case(
-            (Commendation.rectified_on.is_not(None), literal("done")),
-            (Commendation.rectification_due.is_(None), literal("none")),
-            (Commendation.rectification_due < date.today(), literal("overdue")),
-            else_=literal("open"),
-        )
 
     def select_rows(self) -> Select:
         """Commendations joined to their unit."""
@@ -53,7 +112,8 @@ class CommendationRegister(SqlRegister):
                 Commendation.reason.label("reason"),
                 Commendation.document_number.label("document_number"),
                 Commendation.rectification_due.label("rectification_due"),
-                case_label(self._state(), RECTIFICATION).label("rectification"),
+                Commendation.rectified_on.label("rectified_on"),
+                case_label(rectification_state(), RECTIFICATION).label("rectification"),
             )
             .join(Unit, Unit.id == Commendation.unit_id)
             .where(Commendation.deleted_at.is_(None))
@@ -75,7 +135,7 @@ class CommendationRegister(SqlRegister):
         if key == "kind":
             return Commendation.kind == value
         if key == "rectification":
-            return and_(self._state() == value)
+            return rectification_state() == value
         return None
 
 
@@ -101,16 +161,21 @@ class CommendationService(RecordService):
         )  # fmt: skip
 
     def check(self, session: Session, values: dict[str, Any], record_id: int | None) -> dict:
-        """A commendation has nothing to rectify; dates in order."""
-        if values["kind"] == "praise" and values["rectification_due"]:
-            return {"rectification_due": "通报表扬不需要整改期限"}
+        """A commendation has nothing to rectify; dates in order, none in the future."""
+        due, done = values["rectification_due"], values["rectified_on"]
+        if values["kind"] == "praise" and (due or done):
+            key = "rectification_due" if due else "rectified_on"
+            return {key: "通报表扬不需要整改"}
         if values["issued_on"] > date.today():
             return {"issued_on": "日期不能晚于今天"}
-        due, done = values["rectification_due"], values["rectified_on"]
         if due and due < values["issued_on"]:
             return {"rectification_due": "整改期限不能早于通报日期"}
+        if done and not due:
+            return {"rectification_due": "填写了整改完成日期，请同时填写整改期限"}
         if done and done < values["issued_on"]:
             return {"rectified_on": "整改完成日期不能早于通报日期"}
+        if done and done > date.today():
+            return {"rectified_on": "整改完成日期不能晚于今天"}
         return {}
 
     def title_of(self, obj: Commendation) -> str:

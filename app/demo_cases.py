@@ -45,6 +45,11 @@ SOURCE_WEIGHTS = {"fund_side": 6, "alert_96110": 5, "bank_counter": 2, "public_h
                   "visit": 2, "upstream": 2, "other": 1}  # fmt: skip
 OUTCOME_WEIGHTS = {"success": 15, "partial": 2, "failed": 2}
 WARNED_SOURCES = {"fund_side", "alert_96110", "upstream"}
+# The first cases cover every outcome, the losses on sources that warn nobody (柜面, 求助), and
+# one 预警后仍转账 (上级推送); later warned people seldom pay anyway, so the township stays
+# under seed 004's 2 % 预警后再转账率 as a real one that meets its target would.
+FIRST_OUTCOMES = ("success", "success", "partial", "failed", "success", "transferred_after_warning")
+TRANSFER_AFTER_WARNING = 0.005
 AMOUNTS_YUAN = (800, 2_000, 5_000, 10_000, 30_000, 50_000, 100_000, 200_000, 480_000)
 
 
@@ -53,6 +58,16 @@ def _pick(ctx: DemoContext, i: int, every: Sequence[T], weights: dict[T, int]) -
     if i < len(every):
         return every[i]
     return ctx.rng.choices(list(weights), list(weights.values()))[0]
+
+
+def _outcome(ctx: DemoContext, i: int, warned: bool) -> str:
+    """The i-th case's outcome (see FIRST_OUTCOMES)."""
+    if i < len(FIRST_OUTCOMES):
+        return FIRST_OUTCOMES[i]
+    if warned:
+        late = ctx.rng.random() < TRANSFER_AFTER_WARNING
+        return "transferred_after_warning" if late else "success"
+    return ctx.rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
 
 
 def build_cases(ctx: DemoContext, households: int) -> list[tuple[int, int, int, str]]:
@@ -68,11 +83,8 @@ def build_cases(ctx: DemoContext, households: int) -> list[tuple[int, int, int, 
         occurred = ctx.moment(day, 480 + int(rng.random() * 780))
         source = _pick(ctx, i, list(ALERT_SOURCES), SOURCE_WEIGHTS)
         warned = source in WARNED_SOURCES
-        outcome = _pick(ctx, i, list(CASE_OUTCOMES), OUTCOME_WEIGHTS)
-        if outcome == "transferred_after_warning":
-            warned = True
-        elif warned and i >= len(CASE_OUTCOMES) and rng.random() < 0.015:
-            outcome = "transferred_after_warning"  # kept under the 2 % target of seed 004
+        outcome = _outcome(ctx, i, warned)
+        warned = warned or outcome == "transferred_after_warning"
         fraud_id = _pick(ctx, i, fraud_ids, dict.fromkeys(fraud_ids, 1))
         village = ctx.villages[int(rng.random() * len(ctx.villages))]
         at_risk = int(rng.choice(AMOUNTS_YUAN) * (0.5 + rng.random())) * 100
@@ -135,7 +147,8 @@ def build_cases(ctx: DemoContext, households: int) -> list[tuple[int, int, int, 
 
 
 def build_clues(ctx: DemoContext, households: int) -> list[tuple[int, int]]:
-    """Clues from the public, each reporter kept apart; returns (clue id, day) of verified ones."""
+    """Clues from the public, each reporter kept apart; returns (clue id, day) of the verified
+    ones with a named reporter (those a 举报奖励 can go to)."""
     rng = ctx.rng
     verified_clues = []
     for _ in range(max(20, households // 200)):
@@ -152,7 +165,8 @@ def build_clues(ctx: DemoContext, households: int) -> list[tuple[int, int]]:
             verified=verified,
             verified_on=ctx.day(min(checked, WINDOW_DAYS)) if verified else None,
         )
-        if rng.random() < 0.9:  # the rest were anonymous
+        named = rng.random() < 0.9  # the rest were anonymous, and cannot be rewarded
+        if named:
             male, age = rng.random() < 0.5, 20 + int(rng.random() * 50)
             born = ctx.today.toordinal() - int((age + rng.random()) * 365.2425)
             ctx.add(
@@ -163,7 +177,7 @@ def build_clues(ctx: DemoContext, households: int) -> list[tuple[int, int]]:
                 id_number=ctx.ids.make(REGION_CODE, born, male),
                 phone=mobile(rng),
             )
-        if verified:
+        if verified and named:
             verified_clues.append((clue_id, min(checked, WINDOW_DAYS)))
     return verified_clues
 
@@ -261,14 +275,16 @@ def build_commendations(ctx: DemoContext) -> None:
     """Praise, criticism, yellow and red cards and interviews, several of each kind."""
     rng = ctx.rng
     kinds = list(COMMENDATION_KINDS)
-    issued = sorted(
+    drawn = [
         (
             ctx.random_day(60, WINDOW_DAYS),
             kinds[k % len(kinds)],
             rng.choice(ctx.villages).unit if rng.random() < 0.7 else rng.choice(ctx.units),
         )
         for k in range(3 * len(kinds) + len(ctx.villages) // 4)
-    )
+    ]
+    # by day and kind only: two of one kind on one day keep their order (units do not compare)
+    issued = sorted(drawn, key=lambda item: item[:2])
     numbers: dict[int, int] = {}
     for day, kind, unit in issued:
         year = ctx.day(day).year

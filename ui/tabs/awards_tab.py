@@ -24,14 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.awards import (
-    AwardRegister,
-    AwardService,
-    advance,
-    export_award_list,
-    print_award_list,
-    totals,
-)
+from app.award_reports import export_award_list, print_award_list, totals
+from app.awards import AwardRegister, AwardService, advance
 from app.clues import REPORTER_FIELDS, ClueRegister, ClueService, reveal_reporter, set_reporter
 from app.commendations import CommendationRegister, CommendationService
 from app.validation import ValidationError

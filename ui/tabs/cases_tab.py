@@ -30,16 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.awards import proposals_for_case, propose_for_case
+from app.case_people import add_dissuader, dissuaders, remove_dissuader
 from app.case_stats import CaseStatistics, case_statistics
-from app.cases import (
-    CaseRegister,
-    CaseService,
-    FraudTypeRegister,
-    FraudTypeService,
-    add_dissuader,
-    dissuaders,
-    remove_dissuader,
-)
+from app.cases import CaseRegister, CaseService, FraudTypeRegister, FraudTypeService
 from app.meetings import person_choices
 from app.validation import ValidationError, parse_yuan
 from ui.charts import BarChart, Series
