@@ -9,6 +9,7 @@ person (its recipient is the clue's `ConfidentialReporter`), and lists, exports 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -34,6 +35,8 @@ from db.models import (
     Unit,
 )
 
+log = logging.getLogger(__name__)
+
 NEXT_STATUS = {"proposed": "approved", "approved": "paid"}
 CASE_KINDS = ("per_deed", "per_case")
 REPORTER_SHOWN_AS = "举报人（保密）"
@@ -55,9 +58,13 @@ def unit_choices(engine: Engine) -> list[tuple[int, str]]:
     return member_unit_choices(engine)
 
 
+# one pair of aliases, so a register's search and its SELECT name the same tables
+_RECIPIENT_PERSON, _RECIPIENT_UNIT = aliased(Person), aliased(Unit)
+
+
 def recipient_sql() -> tuple[Any, Any, ColumnElement]:
     """(person alias, unit alias, shown recipient): a 举报奖励 shows 举报人（保密）, always."""
-    person, unit = aliased(Person), aliased(Unit)
+    person, unit = _RECIPIENT_PERSON, _RECIPIENT_UNIT
     shown = func.iif(
         Award.kind == "report", literal(REPORTER_SHOWN_AS), func.coalesce(person.name, unit.name)
     )
@@ -307,6 +314,7 @@ def advance(
             else:
                 award.paid_on, award.paid_by = on, by
             audit.record(session, "update", "award", award.uuid, to)
+    log.info("awards %s %s by user %s", list(award_ids), to, user or "-")
     return len(award_ids)
 
 

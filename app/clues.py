@@ -10,6 +10,7 @@ name the reporter. Until the users issue lands, every user may open the protecte
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,8 @@ from app.validation import FormField, ValidationError, clean_values
 from app.vocab import AWARD_STATUSES
 from db.engine import unit_of_work
 from db.models import Award, ConfidentialReporter, FraudType, ReportClue, Unit
+
+log = logging.getLogger(__name__)
 
 REPORTER_FIELDS = (
     FormField("name", "举报人姓名", required=True, max_length=64),
@@ -202,6 +205,7 @@ def set_reporter(
                 setattr(row, key, value)
             row.deleted_at = None
         audit.record(session, "update", "report_clue", clue.uuid, "reporter")
+    log.info("reporter of clue %s stored by %s", clue_id, user or "-")
 
 
 def reveal_reporter(engine: Engine, clue_id: int, user: str | None) -> Reporter | None:
@@ -216,4 +220,5 @@ def reveal_reporter(engine: Engine, clue_id: int, user: str | None) -> Reporter 
             )
         )
         audit.record(session, "reveal", "report_clue", clue.uuid, "reporter")
+        log.info("reporter of clue %s revealed to %s", clue_id, user or "-")
         return None if row is None else Reporter(row.name, row.id_number, row.phone)
