@@ -51,7 +51,7 @@ from app.roster_plan import (
     plan_rows,
 )
 from app.roster_rows import MergedFill, data_rows
-from app.spreadsheet_files import open_sheet_file
+from app.spreadsheet_files import SheetFile, open_sheet_file
 from app.validation import ValidationError
 from db.engine import unit_of_work
 
@@ -125,31 +125,33 @@ def _person(number: int, cells: dict[str, Any], options: RosterOptions) -> Perso
     return row
 
 
-def _read_rows(path: Path, layout: RosterLayout, options: RosterOptions) -> Job[list[PersonRow]]:
+def _read_rows(
+    book: SheetFile, layout: RosterLayout, options: RosterOptions
+) -> Job[list[PersonRow]]:
     """Every non-empty row after the header, cleaned; yields progress while reading."""
     people: list[PersonRow] = []
-    with open_sheet_file(path) as book:
-        sheet = book.sheet(layout.sheet_index)
-        total = max(sheet.total_rows - layout.header_row, 1)
-        positions = [(i, k) for i, k in sorted(layout.mapping.items()) if k]
-        fill = MergedFill(sheet.merged, layout.header_row)
-        yield Progress(0, total, "正在读取名单…")
-        for count, (number, cells) in enumerate(data_rows(sheet, layout, positions, fill)):
-            person = _person(number, cells, options)
-            if person.village is None and person.status != "rejected":
-                person.refuse("村居：未填写（文件中没有村居时，请在导入时指定村居）")
-            people.append(person)
-            if count % PROGRESS_EVERY == 0:
-                yield Progress(number - layout.header_row, total, f"已读取 {count} 行…")
+    sheet = book.sheet(layout.sheet_index)
+    total = max(sheet.total_rows - layout.header_row, 1)
+    positions = [(i, k) for i, k in sorted(layout.mapping.items()) if k]
+    fill = MergedFill(sheet.merged, layout.header_row)
+    yield Progress(0, total, "正在读取名单…")
+    for count, (number, cells) in enumerate(data_rows(sheet, layout, positions, fill)):
+        person = _person(number, cells, options)
+        if person.village is None and person.status != "rejected":
+            person.refuse("村居：未填写（文件中没有村居时，请在导入时指定村居）")
+        people.append(person)
+        if count % PROGRESS_EVERY == 0:
+            yield Progress(number - layout.header_row, total, f"已读取 {count} 行…")
     return people
 
 
-def _layout_of(path: Path, engine: Engine, options: RosterOptions) -> RosterLayout:
+def _layout_of(
+    path: Path, book: SheetFile, engine: Engine, options: RosterOptions
+) -> RosterLayout:
     if options.layout is not None:
         layout = options.layout
     else:
-        with open_sheet_file(path) as book:
-            layout = detect_layout(book, load_remembered_mapping(engine))
+        layout = detect_layout(book, load_remembered_mapping(engine))
     problem = not_a_roster(path.name, layout)
     if problem:
         raise ValidationError({"": problem})
@@ -167,8 +169,9 @@ def plan_import(
     from app.roster_match import resolve_against_database
 
     path = Path(path)
-    layout = _layout_of(path, engine, options)
-    rows = yield from _read_rows(path, layout, options)
+    with open_sheet_file(path) as book:
+        layout = _layout_of(path, book, engine, options)
+        rows = yield from _read_rows(book, layout, options)
     if not rows:
         raise ValidationError({"": f"“{path.name}”的表头下面没有任何数据行。"})
     yield Progress(0, 1, "正在核对重复和村居、网格…")

@@ -201,6 +201,8 @@ def clean_phone(raw: Any, label: str = "联系电话") -> Cell:
     """A mobile or a landline with area code; of several numbers the first, the rest kept."""
     if type(raw) is str and _CLEAN_MOBILE.fullmatch(raw):
         return Cell(raw)
+    if type(raw) is float and 1.3e10 <= raw < 2e10 and raw.is_integer():
+        return Cell(str(int(raw)), [f"{label}：Excel数字格式改为文本"])  # a mobile, quickly
     if is_empty(raw):
         return Cell()
     cell = Cell()

@@ -37,7 +37,7 @@ def unreadable(path: Path, reason: str) -> ValidationError:
 
 @dataclass
 class RawSheet:
-    """One sheet's rows as stored; `rows` can be iterated once."""
+    """One sheet's rows as stored; `rows` can be iterated once (ask `SheetFile.sheet` again)."""
 
     title: str
     rows: Iterator[list[Any]]
@@ -53,6 +53,7 @@ class SheetFile:
         self.kind = kind  # xlsx, xls, ods or csv
         self._workbook = workbook
         self._text = text
+        self._loaded: dict[int, Any] = {}  # calamine sheets, each read from the file once
 
     @property
     def sheet_titles(self) -> list[str]:
@@ -65,18 +66,20 @@ class SheetFile:
         """The `index`-th visible sheet; raises a Chinese `ValidationError` if it breaks."""
         if self._workbook is None:
             return _csv_sheet(self.path, self._text)
-        title = self.sheet_titles[index]
-        try:
-            sheet = self._workbook.get_sheet_by_name(title)
-        except Exception as exc:  # calamine raises its own errors for damaged parts
-            raise unreadable(self.path, "文件已损坏，无法读完。") from exc
+        sheet = self._loaded.get(index)
+        if sheet is None:
+            try:
+                sheet = self._workbook.get_sheet_by_name(self.sheet_titles[index])
+            except Exception as exc:  # calamine raises its own errors for damaged parts
+                raise unreadable(self.path, "文件已损坏，无法读完。") from exc
+            self._loaded[index] = sheet
         start = sheet.start
         pad = [""] * (start[1] if start else 0)
-        rows = sheet.iter_rows()
+        rows = sheet.iter_rows()  # a new iterator from the first row on each call
         merged = tuple(
             (a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or ()) if a and b
         )
-        return RawSheet(title, _padded(rows, pad) if pad else rows, merged, sheet.total_height)
+        return RawSheet(sheet.name, _padded(rows, pad) if pad else rows, merged, sheet.total_height)
 
     def close(self) -> None:
         """Release the workbook."""
