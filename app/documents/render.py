@@ -89,32 +89,45 @@ def _qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(code.isDark(r, c) for c in range(count)) for r in range(count))
 
 
-def qr_modules(text: str, size: float) -> list[tuple[float, float, float, float]]:
-    """The dark runs of a QR code of `text`, `size` points wide: (x, y, w, h) from the
-    bottom-left corner, one rectangle per run of a row. Shared by the PDF and the preview."""
+@functools.lru_cache(maxsize=256)
+def _qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The module count of a QR code of `text`, and its dark runs as (column, row from the
+    bottom, length) in whole modules."""
     matrix = _qr_matrix(text)
-    step = size / len(matrix)
+    count = len(matrix)
     runs = []
     for r, row in enumerate(matrix):
-        y = size - (r + 1) * step
         c = 0
-        while c < len(row):
+        while c < count:
             if not row[c]:
                 c += 1
                 continue
             start = c
-            while c < len(row) and row[c]:
+            while c < count and row[c]:
                 c += 1
-            runs.append((start * step, y, (c - start) * step, step))
-    return runs
+            runs.append((start, count - 1 - r, c - start))
+    return count, tuple(runs)
+
+
+def qr_modules(text: str, size: float) -> list[tuple[float, float, float, float]]:
+    """The dark runs of a QR code of `text`, `size` points wide: (x, y, w, h) from the
+    bottom-left corner, one rectangle per run of a row (for the on-screen preview)."""
+    count, runs = _qr_runs(text)
+    step = size / count
+    return [(c * step, r * step, n * step, step) for c, r, n in runs]
 
 
 def _draw_qr(canvas: Canvas, item: Code) -> None:
-    """Draw the code's modules as filled squares (renderPDF would add an unembedded font)."""
+    """Draw the code's modules as filled rectangles (renderPDF would add an unembedded font),
+    in a coordinate system of one unit per module: whole numbers keep 1,000 codes small."""
+    count, runs = _qr_runs(item.text)
+    step = item.size / count
     path = canvas.beginPath()
-    for x, y, w, h in qr_modules(item.text, item.size):
-        path.rect(round(item.x + x, 2), round(item.y + y, 2), round(w, 2), round(h, 2))
+    for c, r, n in runs:
+        path.rect(c, r, n, 1)
     canvas.saveState()
+    canvas.translate(round(item.x, 2), round(item.y, 2))
+    canvas.scale(step, step)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
