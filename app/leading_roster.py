@@ -1,14 +1,14 @@
 """The leading group's roster (领导小组名单) as the plans print it in their 附件.
 
     白鹤镇打击治理电信网络新型违法犯罪工作领导小组名单
-    组　　长：徐学军　党委副书记、镇长
+    组　　　长：徐学军　党委副书记、镇长
     常务副组长：王维维　党委副书记（政法）
-    副 组 长：钟书辰　平安办主任
-    周　峰　白鹤派出所所长
+    副　组　长：钟书辰　平安办主任
+    　　　　　　周峰　　白鹤派出所所长
     领导小组下设办公室，办公室设在平安办，由平安办主任钟书辰兼任办公室主任。
 
-Labels are spread to one width and two-character names get a full-width space (周　峰), as the
-seeds set them, so names and posts stand in columns on the 公文 character grid.
+Labels are spread to one width and names set in a three-character cell, as the seeds set
+them, so names and posts stand in columns on the 公文 character grid.
 """
 
 from __future__ import annotations
@@ -70,8 +70,9 @@ def spread(label: str, width: int = LABEL_WIDTH) -> str:
 
 
 def name_cell(name: str) -> str:
-    """A two-character name gets a full-width space between (周　峰), as rosters set them."""
-    return f"{name[0]}{SPACE}{name[1]}" if len(name) == 2 else name
+    """A name in a three-character cell (周峰　), so the posts after it stand in a column;
+    the name itself stays whole, as it is searched and copied."""
+    return name.ljust(3, SPACE)
 
 
 def read_roster(engine: Engine, group_id: int | None = None, on: date | None = None) -> Roster:
