@@ -17,7 +17,9 @@ from db.engine import unit_of_work
 from db.models import Meeting, MeetingAttendance, MeetingDecision, Person, Unit
 
 DIGITS = "零一二三四五六七八九"
-# The attendance lines of a 纪要, in order: label and the statuses listed under it.
+# The attendance lines of a 纪要, in order: label and the statuses listed under it. GB/T 9704
+# 10.3: 左空二字 "出席", a full-width colon, then the names; wrapped lines align after the colon.
+INDENT = "\u3000\u3000"
 ATTENDANCE_LINES = (("出席：", "present"), ("请假：", "excused"), ("列席：", "observer"))
 
 
@@ -123,9 +125,12 @@ def read_minutes(engine: Engine, meeting_id: int) -> MinutesFacts:
 
 
 def minutes_document(facts: MinutesFacts, issuer: str) -> Document:
-    """The minutes as a document: title, opening, topics, numbered decisions, attendance."""
+    """The minutes as a 纪要 (GB/T 9704 10.3): title, the issuing office and date under it, the
+    opening, topics, numbered decisions, then the 出席/请假/列席 lines in 黑体 with the names
+    aligned after the colon. A 纪要 carries no signature: who issued it stands under the title."""
     doc = Document(style="official", where=f"会议纪要“{facts.title}”")
     doc.title(facts.title)
+    doc.centered("\u3000\u3000".join(p for p in (issuer, chinese_date(facts.held_at.date())) if p))
     when = f"{chinese_date(facts.held_at.date())}{_time_of_day(facts.held_at)}"
     place = f"在{facts.place}" if facts.place else ""
     host = f"{facts.chair}{place}主持召开" if facts.chair else f"{place}召开"
@@ -149,10 +154,9 @@ def minutes_document(facts: MinutesFacts, issuer: str) -> Document:
     doc.spacer(1)
     for label, status in ATTENDANCE_LINES:
         if facts.attendance[status]:
-            doc.labelled(label, "、".join(facts.attendance[status]))
+            doc.labelled(INDENT + label, "、".join(facts.attendance[status]))
     if facts.recorder:
-        doc.labelled("记录：", facts.recorder)
-    doc.signature(issuer, facts.held_at.date())
+        doc.labelled(INDENT + "记录：", facts.recorder)
     return doc
 
 

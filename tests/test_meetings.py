@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -174,7 +175,9 @@ def test_minutes_list_every_attendee_under_the_right_line_and_number_decisions(
     pages = print_minutes(engine, meeting, out)
     reader = PdfReader(out)
     assert pages == len(reader.pages)
-    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    # the page's text without its page number (— 1 —), which may come out mid-sentence
+    text = re.sub(r"— \d+ —", "", "".join(p.extract_text() for p in reader.pages))
+    text = text.replace("\n", "")
     assert "清溪镇反电信网络诈骗工作领导小组2024年第三季度工作会议纪要" in text
     assert "镇党委副书记王喆在镇政府三楼会议室主持召开" in text
     for n in range(1, 12):
@@ -281,3 +284,46 @@ def test_the_tab_records_a_meeting_from_start_to_minutes(qtbot, engine, town, tm
     qtbot.waitUntil(lambda: opened == [str(out)], timeout=10000)
     text = PdfReader(out).pages[0].extract_text()
     assert "一、十月底前完成补访" in text.replace("\n", "")
+
+
+def test_minutes_attendance_lines_are_bold_indented_and_aligned(engine, town):
+    """GB/T 9704 10.3: 出席 two characters in, in 黑体, a full-width colon, the names after it
+    in the body face, wrapped lines starting under the first name."""
+    from app.documents import OFFICIAL, default_fonts
+    from app.documents.layout import TextLine, layout_document
+    from app.minutes import minutes_document, read_minutes
+
+    meeting = _meeting(engine, town)
+    with unit_of_work(engine) as s:
+        extra = [
+            Unit(name=f"第{n}成员单位", kind="institution", sort_order=10 + n) for n in range(30)
+        ]
+        s.add_all(extra)
+        s.flush()
+        extra = [(u.id, u.name) for u in extra]
+    save_attendance(
+        engine,
+        meeting,
+        [AttendanceRow(uid, name, "present", f"参会人{n}", "主任", False)
+         for n, (uid, name) in enumerate(extra)]
+        + [AttendanceRow(town["白鹤村"], "白鹤村", "excused", "", "", False)],
+    )  # fmt: skip
+    fonts = default_fonts()
+    pages = layout_document(minutes_document(read_minutes(engine, meeting), "分中心"), fonts)
+    lines = [i for page in pages for i in page.items if isinstance(i, TextLine)]
+    present = next(n for n, line in enumerate(lines) if line.text.startswith("\u3000\u3000出席："))
+    excused = next(n for n, line in enumerate(lines) if line.text.startswith("\u3000\u3000请假："))
+    assert excused - present > 3  # the names took several lines
+    left, pitch = OFFICIAL.left, OFFICIAL.pitch_x
+    label = lines[present]
+    assert label.text == "\u3000\u3000出席：" and label.runs[0].x == pytest.approx(left)
+    assert all(r.face == fonts.face_for("heading", "出") for r in label.runs)  # 黑体
+    names = lines[present + 1 : excused]
+    assert names[0].y == label.y  # the names start on the label's line, after the colon
+    names_x = left + 5 * pitch  # 　　出席： takes five characters of the grid
+    for line in names:
+        assert line.runs[0].x == pytest.approx(names_x, abs=0.5)
+        assert line.runs[0].face != fonts.face_for("heading", "出")  # 仿宋, not 黑体
+    text = "".join(line.text for line in names)
+    assert all(f"参会人{n}（第{n}成员单位主任）" in text for n in range(30))
+    assert lines[excused + 1].text == "白鹤村" and lines[excused + 1].y == lines[excused].y

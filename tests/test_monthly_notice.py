@@ -48,6 +48,7 @@ def october(engine):
             (bh, 2024, 9, 3, 100),
             (bh, 2023, 10, 4, 9000),
             (qs, 2024, 10, 1, 50),
+            (qs, 2024, 9, 2, 300),
             (qs, 2023, 10, 1, 50),
         ):
             s.add(
@@ -59,39 +60,35 @@ def october(engine):
                     loss_fen=yuan * 100,
                 )
             )
-        homes = []
-        for n in range(4):  # 白鹤村: 4 households, 2 visited this year (1 in October), 1 signed
-            h = Household(
-                village_id=bh.id,
-                address=f"{n}号",
-                head_name=f"户{n}",
-                last_visited_on=[date(2024, 10, 3), date(2024, 2, 1), date(2023, 5, 1), None][n],
-            )
-            s.add(h)
-            homes.append(h)
-        s.add(Household(village_id=qs.id, address="1号", head_name="户9"))
+        # 白鹤村: four live households and one deleted. By the end of October 2024: 户0 visited
+        # in October; 户1 in February (October: nobody home); 户2 only in November; 户3 only
+        # last year; the deleted one counts nowhere. 青山村: one household, never visited.
+        homes = [
+            Household(village_id=bh.id, address=f"{n}号", head_name=f"户{n}") for n in range(5)
+        ]
+        homes[4].deleted_at = datetime(2024, 10, 20)
+        s.add_all([*homes, Household(village_id=qs.id, address="1号", head_name="户9")])
         s.flush()
-        s.add(
-            Visit(
-                household_id=homes[0].id,
-                visited_on=date(2024, 10, 3),
-                mode="in_person",
-                outcome="visited",
-            )
-        )
-        s.add(
-            Visit(
-                household_id=homes[1].id,
-                visited_on=date(2024, 10, 9),
-                mode="in_person",
-                outcome="nobody_home",
-            )
-        )
-        s.add(
-            Letter(
-                kind="commitment_household", number="L1", household_id=homes[0].id, status="signed"
-            )
-        )
+        for home, day, outcome in (
+            (0, date(2024, 10, 3), "visited"), (1, date(2024, 2, 1), "visited"),
+            (1, date(2024, 10, 9), "nobody_home"), (2, date(2024, 11, 5), "visited"),
+            (3, date(2023, 5, 1), "visited"), (4, date(2024, 10, 4), "visited"),
+        ):  # fmt: skip
+            s.add(Visit(household_id=homes[home].id, visited_on=day, mode="in_person",
+                        outcome=outcome))  # fmt: skip
+        # notices delivered by 31 October: 户0 and 户2 (signed, no delivery date); 户1 only in
+        # November; the deleted household's does not count. Commitments signed: 户0 only.
+        for n, (home, kind, status, delivered, signed) in enumerate((
+            (0, "notice", "delivered", date(2024, 10, 2), None),
+            (1, "notice", "delivered", date(2024, 11, 2), None),
+            (2, "notice", "signed", None, date(2024, 10, 20)),
+            (4, "notice", "delivered", date(2024, 10, 1), None),
+            (0, "commitment_household", "signed", date(2024, 10, 3), date(2024, 10, 3)),
+            (1, "commitment_household", "signed", None, date(2024, 11, 10)),
+            (2, "commitment_household", "refused", date(2024, 10, 3), None),
+        )):  # fmt: skip
+            s.add(Letter(kind=kind, number=f"L{n}", household_id=homes[home].id, status=status,
+                         delivered_on=delivered, signed_on=signed))  # fmt: skip
         resident = Resident(household_id=homes[0].id, name="户0")
         s.add(resident)
         s.flush()
@@ -156,14 +153,24 @@ def test_monthly_figures_match_the_hand_count(october):
     f = monthly_figures(october, 2024, 10)
     bh, qs = f.villages
     assert (bh.name, bh.cases, bh.cases_last_month, bh.cases_last_year) == ("白鹤村", 2, 3, 4)
-    assert (bh.loss_fen, bh.loss_last_year_fen) == (500000, 900000)
-    assert (bh.households, bh.visited_this_year, bh.commitment_signed) == (4, 2, 1)
-    assert bh.visit_share == 0.5 and bh.commitment_share == 0.25
-    assert (qs.cases, qs.households, qs.visit_share) == (1, 1, 0.0)
-    assert f.visits_this_month == 1  # nobody-home visits do not count
-    assert (f.activities, f.people_reached) == (1, 80)
+    assert (bh.loss_fen, bh.loss_last_month_fen, bh.loss_last_year_fen) == (500000, 10000, 900000)
+    assert (qs.cases, qs.cases_last_month, qs.loss_last_month_fen) == (1, 2, 30000)
+    assert (bh.households, bh.visited_this_month, bh.visited_this_year) == (4, 1, 2)
+    assert (bh.notice_delivered, bh.commitment_signed) == (2, 1)
+    assert (bh.visit_share, bh.notice_share, bh.commitment_share) == (0.5, 0.5, 0.25)
+    assert (qs.households, qs.visited_this_year, qs.visit_share) == (1, 0, 0.0)
+    assert f.visits_this_month == 1  # nobody-home visits and deleted households do not count
+    assert [(rank, v.name) for rank, v in f.ranked()] == [(1, "白鹤村"), (2, "青山村")]
+    assert (f.activities, f.people_reached, f.reporting_units) == (1, 80, 1)
+    assert f.by_form == (("进社区", 1, 80),)
     assert f.silent_units == ("清溪镇平安办", "青山村")
-    assert f.decline.total.cases == 6 and f.decline.total.cases_last == 5
+    assert f.decline.total.cases == 8 and f.decline.total.cases_last == 5  # 2+3+1+2 against 4+1
+    # November: 户2's visit and 户1's letters now count; October's figures stay as they were
+    november = monthly_figures(october, 2024, 11)
+    assert (november.villages[0].visited_this_year, november.villages[0].visited_this_month) == (
+        3, 1
+    )  # fmt: skip
+    assert (november.villages[0].notice_delivered, november.villages[0].commitment_signed) == (3, 2)
 
 
 def test_the_notice_pdf_reads_like_a_notice(october, tmp_path):
@@ -171,12 +178,28 @@ def test_the_notice_pdf_reads_like_a_notice(october, tmp_path):
     pages = print_monthly_notice(october, 2024, 10, out)
     reader = PdfReader(out)
     assert pages == len(reader.pages)
-    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
     assert "关于2024年10月全镇反电信网络诈骗工作情况的通报" in text
-    assert "本月全镇共发生电信网络诈骗案件3起" in text
+    assert (
+        "本月全镇共发生电信网络诈骗案件3起，案损5050.00元；上月5起、案损400.00元，"
+        "去年同月5起、案损9050.00元。"
+    ) in text
     assert "预警后再转账率66.7%，未达到低于2%的目标" in text
+    assert "全年已走访2户，占40.0%；告知书已送达2户，占40.0%；承诺书已签回1户，占20.0%" in text
+    # the tables: 白鹤村's losses in 万元, the total, the ranking row
+    assert "白鹤村2340.500.010.90" in text  # 本月 上月 去年同月, then 万元 this/last month/year
+    assert "合计3550.510.040.91" in text
+    assert "1白鹤村41250.0%50.0%25.0%" in text
     assert "清溪镇平安办、青山村共2个单位本月未报送" in text
-    assert "白鹤村（50.0%）" in text
+    assert "进社区180合计180" in text
+    assert "入户走访覆盖率由高到低依次为：白鹤村（50.0%）、青山村（0.0%）。" in text
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts  # the fonts are embedded subsets
+    assert all("+" in name for name in fonts)
 
 
 def test_area_word():

@@ -83,8 +83,7 @@ class InspectionsTab(QWidget):
     def print_notice(self) -> None:
         """Ask for a month and where to save, then write its 月度通报 and open it."""
         from app.documents import render_pdf_job
-        from app.monthly_notice import month_end, monthly_figures, notice_document
-        from app.settings import load_profile
+        from app.monthly_notice import monthly_notice
 
         chosen = self.ask_month(self)
         if chosen is None:
@@ -96,15 +95,7 @@ class InspectionsTab(QWidget):
         engine = self.engine
 
         def job():
-            profile = load_profile(engine)
-            figures = monthly_figures(engine, year, month)
-            issued = min(date.today(), month_end(year, month) + timedelta(days=5))
-            doc = notice_document(
-                figures,
-                profile.get("township_name") or "",
-                profile.get("issuing_office") or "",
-                issued,
-            )
+            doc = monthly_notice(engine, year, month)
             return (yield from render_pdf_job([doc], path, 1))
 
         self.notice_job = run_job(self, "生成月度通报", job, lambda _p: self.open_file(path))
