@@ -297,8 +297,8 @@ class MemberService(RecordService):
         """Close `seat` on the day of the change and give its place to the new holder."""
         changed_on = values["started_on"] if values["started_on"] != seat.started_on else None
         changed_on = changed_on or date.today()
-        if seat.started_on and changed_on <= seat.started_on:
-            raise ValidationError({"started_on": "接任日期应晚于原成员的任职日期"})
+        if seat.started_on and changed_on < seat.started_on:
+            raise ValidationError({"started_on": "接任日期不能早于原成员的任职日期"})
         person = resolver.get(self._wanted(values, raw), category="cadre")
         seat.ended_on = changed_on
         successor = LeadingGroupMember(

@@ -121,7 +121,7 @@ def test_a_succession_date_must_follow_the_old_term(engine, group):
     with pytest.raises(ValidationError) as refused:
         service.update(ids[0], {**values, "name": "新组长", "person_id": None,
                                 "started_on": too_early})  # fmt: skip
-    assert refused.value.errors == {"started_on": "接任日期应晚于原成员的任职日期"}
+    assert refused.value.errors == {"started_on": "接任日期不能早于原成员的任职日期"}
     with pytest.raises(ValidationError) as refused:
         service.update(ids[0], {**values, "ended_on": date.today() + timedelta(days=3)})
     assert refused.value.errors == {"ended_on": "离任日期不能晚于今天"}
