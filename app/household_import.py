@@ -231,3 +231,28 @@ def report_rows(plan: RosterPlan) -> Iterator[tuple[int, str, str, str, int, str
             "；".join(row.notes),
             row.reason,
         )
+
+
+def known_villages(engine: Engine) -> list[str]:
+    """The names of the live villages, in their order, for the clerk to pick one."""
+    from sqlalchemy import select
+
+    from db.models import Unit
+
+    with unit_of_work(engine) as session:
+        return list(
+            session.scalars(
+                select(Unit.name)
+                .where(Unit.kind == "village", Unit.deleted_at.is_(None))
+                .order_by(Unit.sort_order, Unit.id)
+            )
+        )
+
+
+def inspect_roster(engine: Engine, path: Path | str) -> RosterLayout:
+    """Where the roster is in `path` and its columns, mapped from headers and earlier choices.
+
+    Raises a Chinese `ValidationError` when the file cannot be read.
+    """
+    with open_sheet_file(path) as book:
+        return detect_layout(book, load_remembered_mapping(engine))
