@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.callbacks import CallbackService, confirmation_rates, draw_sample, pick, redraw
+from app.callback_results import CallbackService, confirmation_rates
+from app.callbacks import draw_sample, draw_samples, grid_seed, pick, redraw
 from app.inspections import InspectionRegister, InspectionService, overdue_rectifications
 from app.registers import RegisterQuery
 from app.validation import ValidationError
@@ -215,3 +216,34 @@ def test_inspection_deadlines_and_the_overdue_filter(engine, town):
     }
     assert states == {"overdue": 1, "open": 1, "done": 1, "none": 1}
     assert overdue_rectifications(engine) == [(late, "白鹤村")]
+
+
+def test_a_draw_over_several_grids_takes_n_in_each_reproducibly(engine, town):
+    grids = [town["grid_a"], town["grid_b"]]
+    seed, draws = draw_samples(engine, grids, 2, START, TODAY, seed=11)
+    assert seed == 11
+    assert [d.seed for d in draws] == [grid_seed(11, g) for g in sorted(grids)]
+    by_grid = dict(zip(sorted(grids), draws, strict=True))
+    assert set(by_grid[town["grid_a"]].household_ids) <= set(town["a"])
+    assert set(by_grid[town["grid_b"]].household_ids) <= set(town["b"])
+    assert all(len(d.household_ids) == 2 for d in draws)
+    assert all(redraw(engine, d.sample_id) == list(d.household_ids) for d in draws)
+    _, again = draw_samples(engine, list(reversed(grids)), 2, START, TODAY, seed=11)
+    assert [d.household_ids for d in again] == [d.household_ids for d in draws]
+    # a grid with nobody to call is passed over; when no grid has anyone, nothing is stored
+    with unit_of_work(engine) as s:
+        empty = Grid(village_id=s.scalar(select(Unit.id)), name="三网格")
+        s.add(empty)
+        s.flush()
+        empty_id = empty.id
+    _, some = draw_samples(engine, [empty_id, town["grid_b"]], 1, START, TODAY, seed=3)
+    assert len(some) == 1
+    with unit_of_work(engine) as s:
+        before = len(s.scalars(select(CallbackCall)).all())
+    with pytest.raises(ValidationError) as caught:
+        draw_samples(engine, [empty_id], 1, START, TODAY)
+    assert "都没有可回访" in caught.value.errors["grid_id"]
+    with pytest.raises(ValidationError):
+        draw_samples(engine, grids, 0, START, TODAY)
+    with unit_of_work(engine) as s:
+        assert len(s.scalars(select(CallbackCall)).all()) == before

@@ -8,7 +8,7 @@ import pytest
 from qt_input import click
 from sqlalchemy import select
 
-from app.callbacks import CallbackService
+from app.callback_results import CallbackService
 from db.engine import unit_of_work
 from db.models import CallbackCall, CaseStat, Grid, Household, Person, Unit, Visit
 from ui.tabs.inspections_tab import InspectionsTab
@@ -86,6 +86,14 @@ def test_draw_record_calls_and_see_the_rate(qtbot, tab, engine):
     view.seed.setText("abc")
     click(qtbot, view.draw_button)
     assert tab.messages[-1] == ("电话回访抽查", "随机种子应为数字")
+    # the village's grids together, and the whole township
+    assert view.grid.findText("白鹤村（全部1个网格）") > 0
+    view.grid.setCurrentIndex(view.grid.findText("全镇所有网格（1个）"))
+    view.size.setValue(2)
+    view.seed.setText("7")
+    click(qtbot, view.draw_button)
+    assert view.note.text().startswith("已抽取2户（随机种子 7")  # one grid: its own seed
+    assert view.calls.model.count == 6
 
 
 def test_dual_decline_view_shows_the_comparison_and_keeps_the_cap(qtbot, tab):

@@ -22,15 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.callbacks import (
-    MAX_SAMPLE,
+from app.callback_results import (
     CallbackRegister,
     CallbackService,
     ConfirmationRate,
     confirmation_rates,
-    draw_sample,
     grid_choices,
 )
+from app.callbacks import MAX_SAMPLE, draw_sample, draw_samples
 from app.validation import ValidationError
 from ui.jobs import BackgroundCall
 from ui.register.register_view import RegisterView, inform_with_message_box
@@ -120,31 +119,52 @@ class CallbacksView(QWidget):
         self.refresh_rates()
 
     def reload_grids(self) -> None:
-        """Offer every live grid."""
+        """Offer every live grid, every village's grids together, and all grids."""
         self.grid.clear()
-        for grid_id, name in grid_choices(self.engine):
-            self.grid.addItem(name, grid_id)
+        grids = grid_choices(self.engine)
+        if not grids:
+            return
+        villages: dict[str, list[int]] = {}
+        for grid_id, village, name in grids:
+            self.grid.addItem(f"{village}{name}", [grid_id])
+            villages.setdefault(village, []).append(grid_id)
+        self.grid.insertSeparator(self.grid.count())
+        for village, ids in villages.items():
+            self.grid.addItem(f"{village}（全部{len(ids)}个网格）", ids)
+        self.grid.addItem(f"全镇所有网格（{len(grids)}个）", [g for g, _, _ in grids])
 
     def draw(self) -> None:
-        """Draw a sample with the chosen settings, then show its calls."""
-        grid_id = self.grid.currentData()
-        if grid_id is None:
+        """Draw the chosen number in each chosen grid, then show the calls."""
+        grid_ids = self.grid.currentData()
+        if not grid_ids:
             self.inform(self, "电话回访抽查", "请先在“组织架构”中建立网格")
             return
         seed_text = self.seed.text().strip()
         if seed_text and not seed_text.isdigit():
             self.inform(self, "电话回访抽查", "随机种子应为数字")
             return
+        period = _pydate(self.visited_from.date()), _pydate(self.visited_to.date())
+        seed = int(seed_text) if seed_text else None
         try:
-            result = draw_sample(
-                self.engine, grid_id, self.size.value(),
-                _pydate(self.visited_from.date()), _pydate(self.visited_to.date()),
-                seed=int(seed_text) if seed_text else None, user=self.user,
-            )  # fmt: skip
+            if len(grid_ids) == 1:
+                one = draw_sample(self.engine, grid_ids[0], self.size.value(), *period,
+                                  seed=seed, user=self.user)  # fmt: skip
+            else:
+                seed, draws = draw_samples(self.engine, grid_ids, self.size.value(), *period,
+                                           seed=seed, user=self.user)  # fmt: skip
         except ValidationError as exc:
             self.inform(self, "无法抽取", "\n".join(exc.errors.values()))
             return
-        self.note.setText(f"{result.note}（随机种子 {result.seed}，可用于复现本次抽样）")
+        if len(grid_ids) == 1:
+            self.note.setText(f"{one.note}（随机种子 {one.seed}，可用于复现本次抽样）")
+        else:
+            drawn = sum(len(d.household_ids) for d in draws)
+            skipped = len(grid_ids) - len(draws)
+            self.note.setText(
+                f"已在{len(draws)}个网格共抽取{drawn}户"
+                + (f"，{skipped}个网格没有可回访的住户" if skipped else "")
+                + f"（随机种子 {seed}，填入同样的种子可复现本次抽样）"
+            )
         self.calls.refresh()
         self.refresh_rates()
 
