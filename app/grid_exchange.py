@@ -70,6 +70,7 @@ class GridImportRow:
     row_number: int
     values: dict[str, Any]
     grid_id: int | None = None
+    village: str = ""
 
 
 @dataclass
@@ -150,8 +151,8 @@ def _plan(session: Session, path: Path) -> GridPreview:
         first_row[key] = n
         if code:
             code_row[code] = n
-        del values["village"]
-        planned = GridImportRow(n, {"village_id": village_id, **values}, grid_id)
+        village = values.pop("village")
+        planned = GridImportRow(n, {"village_id": village_id, **values}, grid_id, village)
         (preview.updates if grid_id else preview.creates).append(planned)
     preview.errors.sort(key=lambda e: e.row_number)
     return preview

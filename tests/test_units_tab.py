@@ -30,6 +30,9 @@ class Answers:
     messages: list[tuple[str, str]] = field(default_factory=list)
     save_path: str | None = None
     open_path: str | None = None
+    # what the import preview offered, and the clerk's choice for each preview
+    previews: list[tuple[str, list[list[str]], list[str]]] = field(default_factory=list)
+    modes: list[str | None] = field(default_factory=list)
 
     def ask(self, _parent: QWidget, _title: str, text: str) -> bool:
         self.questions.append(text)
@@ -44,6 +47,17 @@ class Answers:
     def ask_open(self, _parent: QWidget, _title: str) -> str | None:
         return self.open_path
 
+    def decide(self, dialog) -> str | None:
+        errors = [dialog.errors.item(r, 2).text() for r in range(dialog.errors.rowCount())]
+        self.previews.append((dialog.summary.text(), dialog.shown_rows(), errors))
+        mode = self.modes.pop(0)
+        if mode is not None:
+            click_button = dialog.import_button
+            assert click_button.isEnabled()
+            dialog.choose_import()
+            assert dialog.mode == mode
+        return dialog.mode if mode is not None else None
+
 
 @pytest.fixture
 def answers():
@@ -54,7 +68,7 @@ def make_tab(qtbot, engine, answers) -> UnitsTab:
     tab = UnitsTab(
         engine, "clerk",
         ask=answers.ask, inform=answers.inform, ask_save_path=answers.ask_save_path,
-        ask_open_xlsx=answers.ask_open,
+        ask_open_xlsx=answers.ask_open, decide_import=answers.decide,
     )  # fmt: skip
     qtbot.addWidget(tab)
     tab.resize(1200, 800)
@@ -182,11 +196,14 @@ def test_a_unit_with_its_four_people_leaves_the_missing_list_and_survives_export
     prepare_database(url)
     other = make_engine(url)
     try:
-        other_answers = Answers(replies=[True], open_path=answers.save_path)
+        other_answers = Answers(modes=["all_or_nothing"], open_path=answers.save_path)
         other_tab = make_tab(qtbot, other, other_answers)
         assert other_tab.hint.isVisible()  # an empty list says how to begin
         click(qtbot, other_tab.import_button)
-        assert "可导入 2 条成员单位：新增 2 条" in other_answers.questions[0]
+        summary, rows, errors = other_answers.previews[0]
+        assert summary == "可导入 2 条成员单位：新增 2 条" and errors == []
+        assert rows[1][:3] == ["3", "新增", "清溪镇派出所"]
+        assert rows[1][3:8] == ["派出所", "王建国", "李志强", "张晓燕", "赵敏、陈刚"]
         with qtbot.waitSignal(other_tab.import_job.done, timeout=10000):
             pass
         assert sorted(names(other_tab)) == sorted(names(tab))
@@ -355,3 +372,31 @@ def test_clicking_a_header_sorts_in_the_database(qtbot, tab, engine):
     assert ascending == sorted(ascending)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     assert names(tab) == ascending[::-1]
+
+
+def test_an_import_with_bad_rows_writes_the_good_ones_or_nothing(
+    qtbot, tab, engine, answers, tmp_path
+):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位名称", "类别", "第一责任人", "第一责任人手机"])
+    sheet.append(["清溪镇民政办", "机关部门", "王一", "13800000001"])
+    sheet.append(["清溪镇中心小学", "学校", "钱校长", "1380000"])  # row 3: a short mobile
+    sheet.append(["", "学校"])  # row 4: no name
+    answers.open_path = str(tmp_path / "u.xlsx")
+    book.save(answers.open_path)
+    answers.modes = [None]
+    click(qtbot, tab.import_button)
+    summary, rows, errors = answers.previews[-1]
+    assert "可导入 1 条成员单位：新增 1 条；2 行有错误" in summary
+    assert [r[:3] for r in rows] == [["2", "新增", "清溪镇民政办"]]
+    assert errors[0].startswith("应为11位手机号") and errors[1] == "不能为空"
+    assert tab.import_job is None and names(tab) == ["清溪镇中心小学"]  # nothing written
+    answers.modes = ["good_rows"]
+    click(qtbot, tab.import_button)
+    with qtbot.waitSignal(tab.import_job.done, timeout=10000):
+        pass
+    assert names(tab) == ["清溪镇中心小学", "清溪镇民政办"]
+    assert answers.messages[-1] == ("导入完成", "新增 1 个、更新 0 个成员单位")

@@ -34,7 +34,8 @@ from app.grids import GridRegister, GridService, village_choices
 from app.people import contacts
 from app.registers import RegisterQuery
 from app.validation import ValidationError
-from ui.import_flow import ask_xlsx_to_open, run_import
+from ui.import_flow import ask_xlsx_to_open
+from ui.import_preview import GRID_PREVIEW, Decide, decide_with_dialog, run_previewed_import
 from ui.jobs import run_job
 from ui.org_register import OrgRegisterView
 from ui.register.register_view import (
@@ -76,9 +77,11 @@ class GridsPanel(QWidget):
         ask_open_xlsx: Callable[[QWidget, str], str | None] = ask_xlsx_to_open,
         choose: Choose = choose_with_dialog,
         ask_text: AskText = ask_text_with_dialog,
+        decide_import: Decide = decide_with_dialog,
         **options: Any,
     ) -> None:
         super().__init__()
+        self.decide_import = decide_import
         self.engine, self.user = engine, user
         self.ask_open_xlsx, self.choose, self.ask_text = ask_open_xlsx, choose, ask_text
         self.ask = options.get("ask", ask_with_message_box)
@@ -251,11 +254,11 @@ class GridsPanel(QWidget):
             self.recordsChanged.emit()
             self.inform(self, "导入完成", f"新增 {result.created} 个、更新 {result.updated} 个网格")
 
-        self.import_job = run_import(
+        self.import_job = run_previewed_import(
             self, "导入网格", "网格", path,
             lambda p: preview_grids_import(self.engine, p),
             lambda p, mode: import_grids(self.engine, p, self.user, mode),
-            self.ask, self.inform, done,
+            GRID_PREVIEW, self.inform, done, self.decide_import,
         )  # fmt: skip
 
     def export_grids(self) -> None:

@@ -40,7 +40,9 @@ class OrgTab(QWidget):
     ) -> None:
         super().__init__()
         grid_options = {
-            k: options.pop(k) for k in ("choose", "ask_text", "ask_open_xlsx") if k in options
+            k: options.pop(k)
+            for k in ("choose", "ask_text", "ask_open_xlsx", "decide_import")
+            if k in options
         }
         self.leading_group = LeadingGroupPanel(
             engine, user, ask_pdf=ask_pdf, open_file=open_file, **options

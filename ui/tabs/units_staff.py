@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.staff import EmployeeRegister, EmployeeService, StaffShare, missing_staff, staff_shares
 from app.staff_exchange import import_staff, preview_staff_import, write_staff_template
-from ui.import_flow import ask_xlsx_to_open, run_import
+from ui.import_flow import ask_xlsx_to_open
+from ui.import_preview import STAFF_PREVIEW, Decide, decide_with_dialog, run_previewed_import
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -66,10 +67,12 @@ class StaffPanel(QWidget):
         user: str | None = None,
         *,
         ask_open_xlsx: Callable[[QWidget, str], str | None] = ask_xlsx_to_open,
+        decide_import: Decide = decide_with_dialog,
         **options: Any,
     ) -> None:
         super().__init__()
         self.engine = engine
+        self.decide_import = decide_import
         self.user = user
         self.ask_open_xlsx = ask_open_xlsx
         self.ask = options.get("ask", ask_with_message_box)
@@ -148,11 +151,11 @@ class StaffPanel(QWidget):
                 f"{self.unit_name}：新增 {result.created} 名，更新 {result.updated} 名职工",
             )
 
-        self.import_job = run_import(
-            self, "导入职工名单", "职工", path,
+        self.import_job = run_previewed_import(
+            self, f"导入{self.unit_name}职工名单", "职工", path,
             lambda p: preview_staff_import(self.engine, unit_id, p),
             lambda p, mode: import_staff(self.engine, unit_id, p, self.user, mode),
-            self.ask, self.inform, done,
+            STAFF_PREVIEW, self.inform, done, self.decide_import,
         )  # fmt: skip
 
     def save_template(self) -> None:

@@ -39,7 +39,8 @@ from app.unit_exchange import (
 )
 from app.units import UnitRegister, UnitService
 from app.vocab import UNIT_ROLES
-from ui.import_flow import ask_xlsx_to_open, run_import
+from ui.import_flow import ask_xlsx_to_open
+from ui.import_preview import UNIT_PREVIEW, Decide, decide_with_dialog, run_previewed_import
 from ui.jobs import run_job
 from ui.org_register import OrgRegisterView
 from ui.register.register_view import (
@@ -82,10 +83,12 @@ class UnitsTab(QWidget):
         ask_pdf: Callable[[QWidget, str, str], str | None] = ask_pdf_path,
         open_file: Callable[[str], None] = open_in_viewer,
         run_township_dialog: Callable[[TownshipDialog], bool] = open_township_dialog,
+        decide_import: Decide = decide_with_dialog,
         **options: Any,
     ) -> None:
         super().__init__()
         self.engine, self.user = engine, user
+        self.decide_import = decide_import
         self.ask_open_xlsx = ask_open_xlsx
         self.run_township_dialog = run_township_dialog
         self.ask = options.get("ask", ask_with_message_box)
@@ -99,7 +102,9 @@ class UnitsTab(QWidget):
         self.hint = QLabel(EMPTY_HINT)
         self.hint.setWordWrap(True)
         self.people = self._people_table()
-        self.staff = StaffPanel(engine, user, ask_open_xlsx=ask_open_xlsx, **options)
+        self.staff = StaffPanel(
+            engine, user, ask_open_xlsx=ask_open_xlsx, decide_import=decide_import, **options
+        )
         self.detail = QTabWidget()
         self.detail.addTab(self.people, "四员")
         self.detail.addTab(self.staff, "职工名单")
@@ -242,11 +247,11 @@ class UnitsTab(QWidget):
                 self, "导入完成", f"新增 {result.created} 个、更新 {result.updated} 个成员单位"
             )
 
-        self.import_job = run_import(
+        self.import_job = run_previewed_import(
             self, "导入成员单位", "成员单位", path,
             lambda p: preview_units_import(self.engine, p),
             lambda p, mode: import_units(self.engine, p, self.user, mode),
-            self.ask, self.inform, done,
+            UNIT_PREVIEW, self.inform, done, self.decide_import,
         )  # fmt: skip
 
     def export_units(self) -> None:
