@@ -33,7 +33,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     import getpass
 
     from app.progress import run_to_end
-    from app.publicity import import_plan, preview_plan_import
+    from app.publicity_plan import import_plan, preview_plan_import
     from app.spreadsheet import RowErrors
 
     year = args.year or date.today().year
@@ -61,7 +61,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
 
 def cmd_template_plan(args: argparse.Namespace) -> int:
     """Write an empty plan table."""
-    from app.publicity import write_plan_template
+    from app.publicity_plan import write_plan_template
 
     try:
         write_plan_template(args.file)

@@ -13,14 +13,16 @@ from pypdf import PdfReader
 from qt_input import click
 from sqlalchemy import select
 
-from app.meetings import (
-    AttendanceRow,
+from app.meeting_decisions import (
     DecisionRegister,
     DecisionService,
-    MeetingService,
-    attendance,
     open_decisions_before,
     review_decision,
+)
+from app.meetings import (
+    AttendanceRow,
+    MeetingService,
+    attendance,
     save_attendance,
 )
 from app.minutes import chinese_number, find_meeting, print_minutes

@@ -18,10 +18,9 @@ from app.publicity import (
     campaigns_per_unit,
     counts_by_form,
     fewer_than_two,
-    import_plan,
     not_reported,
-    preview_plan_import,
 )
+from app.publicity_plan import import_plan, preview_plan_import
 from app.settings import save_profile
 from app.spreadsheet import RowErrors
 from app.validation import ValidationError

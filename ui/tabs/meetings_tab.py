@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.meetings import DecisionRegister, DecisionService, MeetingRegister, MeetingService
+from app.meeting_decisions import DecisionRegister, DecisionService
+from app.meetings import MeetingRegister, MeetingService
 from app.overdue import DECISIONS_SUBTAB, overdue_items
 from ui.jobs import run_job
 from ui.register.register_view import RegisterView, inform_with_message_box

@@ -25,15 +25,12 @@ from app.publicity import (
     MIN_CAMPAIGNS,
     ActivityRegister,
     ActivityService,
-    PlanRegister,
-    PlanService,
     add_photo,
     counts_by_form,
     fewer_than_two,
-    import_plan,
     not_reported,
-    preview_plan_import,
 )
+from app.publicity_plan import PlanRegister, PlanService, import_plan, preview_plan_import
 from app.validation import ValidationError
 from ui.import_flow import ask_xlsx_to_open, run_import
 from ui.register.register_view import (
