@@ -4,10 +4,11 @@ status, numbered within its meeting, and reviewed by a later meeting."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 
 from app import audit
 from app.meetings import member_unit_choices
@@ -133,26 +134,92 @@ class DecisionService(RecordService):
         return f"第{obj.seq}项"
 
 
-def open_decisions_before(engine: Engine, meeting_id: int) -> list[tuple[int, str, str, str]]:
-    """(id, meeting title, decision, owner) of the decisions still open from earlier meetings:
-    what this meeting reviews."""
+@dataclass(frozen=True)
+class ReviewItem:
+    """An earlier meeting's decision as a meeting reviews it (审议以前议定事项)."""
+
+    decision_id: int
+    meeting_title: str
+    seq: int
+    text: str
+    owner: str
+    due_on: date | None
+    status: str
+    note: str
+    reviewed_here: bool
+
+
+def review_items(engine: Engine, meeting_id: int) -> list[ReviewItem]:
+    """What a meeting reviews: the decisions of earlier meetings still open when it met, and
+    those it has reviewed already (whatever their status now), oldest meeting first."""
     with unit_of_work(engine) as session:
         held_at = session.scalar(select(Meeting.held_at).where(Meeting.id == meeting_id))
         if held_at is None:
             return []
         rows = session.execute(
-            select(MeetingDecision.id, Meeting.title, MeetingDecision.text, Unit.name)
+            select(
+                MeetingDecision.id, Meeting.title, MeetingDecision.seq, MeetingDecision.text,
+                Unit.name, MeetingDecision.due_on, MeetingDecision.status,
+                MeetingDecision.review_note, MeetingDecision.reviewed_in_meeting_id,
+            )
             .join(Meeting, Meeting.id == MeetingDecision.meeting_id)
             .outerjoin(Unit, Unit.id == MeetingDecision.owner_unit_id)
             .where(
                 MeetingDecision.deleted_at.is_(None),
                 Meeting.deleted_at.is_(None),
                 Meeting.held_at < held_at,
-                MeetingDecision.status.in_(("open", "in_progress")),
+                or_(
+                    MeetingDecision.status.in_(("open", "in_progress")),
+                    MeetingDecision.reviewed_in_meeting_id == meeting_id,
+                ),
             )
             .order_by(Meeting.held_at, MeetingDecision.seq)
-        ).all()
-    return [(r[0], r[1], r[2], r[3] or "") for r in rows]
+        ).all()  # fmt: skip
+    return [
+        ReviewItem(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], r[7] or "", r[8] == meeting_id)
+        for r in rows
+    ]
+
+
+def open_decisions_before(engine: Engine, meeting_id: int) -> list[tuple[int, str, str, str]]:
+    """(id, meeting title, decision, owner) of the decisions still open from earlier meetings:
+    what this meeting reviews."""
+    return [
+        (i.decision_id, i.meeting_title, i.text, i.owner)
+        for i in review_items(engine, meeting_id)
+        if i.status in ("open", "in_progress")
+    ]
+
+
+def save_reviews(
+    engine: Engine, meeting_id: int, reviews: Sequence[tuple[int, str, str]],
+    user: str | None = None,
+) -> None:  # fmt: skip
+    """Record in one transaction that `meeting_id` reviewed earlier decisions: for each
+    (decision id, new status, note) the status, the note and the reviewing meeting."""
+    errors = {}
+    for decision_id, status, _note in reviews:
+        if status not in DECISION_STATUSES:
+            errors[str(decision_id)] = "请选择进展"
+    if errors:
+        raise ValidationError(errors)
+    with unit_of_work(engine, user) as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None or meeting.deleted_at is not None:
+            raise ValidationError({"": "会议不存在或已被删除"})
+        for decision_id, status, note in reviews:
+            decision = session.get(MeetingDecision, decision_id)
+            if decision is None or decision.deleted_at is not None:
+                raise ValidationError({str(decision_id): "议定事项不存在或已被删除"})
+            earlier = session.scalar(
+                select(Meeting.held_at).where(Meeting.id == decision.meeting_id)
+            )
+            if decision.meeting_id == meeting_id or earlier is None or earlier >= meeting.held_at:
+                raise ValidationError({str(decision_id): "只能审议以前会议的议定事项"})
+            decision.status = status
+            decision.review_note = note.strip() or decision.review_note
+            decision.reviewed_in_meeting_id = meeting_id
+            audit.record(session, "update", "meeting_decision", decision.uuid, "review")
 
 
 def review_decision(
@@ -160,13 +227,4 @@ def review_decision(
     user: str | None = None,
 ) -> None:  # fmt: skip
     """Record that `meeting_id` reviewed an earlier decision: its new status and a note."""
-    if status not in DECISION_STATUSES:
-        raise ValidationError({"status": "请选择进展"})
-    with unit_of_work(engine, user) as session:
-        decision = session.get(MeetingDecision, decision_id)
-        if decision is None or decision.deleted_at is not None:
-            raise ValidationError({"": "议定事项不存在或已被删除"})
-        decision.status = status
-        decision.review_note = note.strip() or decision.review_note
-        decision.reviewed_in_meeting_id = meeting_id
-        audit.record(session, "update", "meeting_decision", decision.uuid, "review")
+    save_reviews(engine, meeting_id, [(decision_id, status, note)], user)

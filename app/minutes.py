@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from app.documents import Document, chinese_date, render_pdf
 from app.periods import quarter_of
 from app.settings import load_profile
 from app.validation import ValidationError
+from app.vocab import DECISION_STATUSES
 from db.engine import unit_of_work
 from db.models import Meeting, MeetingAttendance, MeetingDecision, Person, Unit
 
@@ -51,6 +52,8 @@ class MinutesFacts:
     body: list[str]
     decisions: list[tuple[int, str, str, str]]  # seq, text, owner, due
     attendance: dict[str, list[str]]
+    # earlier decisions this meeting reviewed: meeting title, seq, text, status, note
+    reviewed: list[tuple[str, int, str, str, str]] = field(default_factory=list)
 
 
 def minutes_title(township: str, meeting_title: str, kind: str, held_at: datetime) -> str:
@@ -87,6 +90,15 @@ def read_minutes(engine: Engine, meeting_id: int) -> MinutesFacts:
             .where(MeetingDecision.meeting_id == meeting_id, MeetingDecision.deleted_at.is_(None))
             .order_by(MeetingDecision.seq)
         ).all()
+        earlier = aliased(Meeting)
+        reviewed = session.execute(
+            select(earlier.title, MeetingDecision.seq, MeetingDecision.text,
+                   MeetingDecision.status, MeetingDecision.review_note)
+            .join(earlier, earlier.id == MeetingDecision.meeting_id)
+            .where(MeetingDecision.reviewed_in_meeting_id == meeting_id,
+                   MeetingDecision.deleted_at.is_(None), earlier.deleted_at.is_(None))
+            .order_by(earlier.held_at, MeetingDecision.seq)
+        ).all()  # fmt: skip
         lines = session.execute(
             select(
                 MeetingAttendance.status, Unit.name, MeetingAttendance.attendee_name,
@@ -121,6 +133,7 @@ def read_minutes(engine: Engine, meeting_id: int) -> MinutesFacts:
             for seq, text, owner, due in decisions
         ],
         attendance=attendance,
+        reviewed=[(t, seq, text, status, note or "") for t, seq, text, status, note in reviewed],
     )
 
 
@@ -139,6 +152,14 @@ def minutes_document(facts: MinutesFacts, issuer: str) -> Document:
         doc.paragraph(item)
     for paragraph in facts.body:
         doc.paragraph(paragraph)
+    if facts.reviewed:
+        items = "；".join(
+            f"{title}第{chinese_number(seq)}项“{text.rstrip('。；;')}”"
+            + DECISION_STATUSES.get(status, status)
+            + (f"（{note.rstrip('。')}）" if note else "")
+            for title, seq, text, status, note in facts.reviewed
+        )
+        doc.paragraph(f"会议审议了以前议定事项的落实情况：{items}。")
     if facts.decisions:
         doc.paragraph("会议议定事项如下：")
         for seq, text, owner, due in facts.decisions:

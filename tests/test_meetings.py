@@ -329,3 +329,59 @@ def test_minutes_attendance_lines_are_bold_indented_and_aligned(engine, town):
     text = "".join(line.text for line in names)
     assert all(f"参会人{n}（第{n}成员单位主任）" in text for n in range(30))
     assert lines[excused + 1].text == "白鹤村" and lines[excused + 1].y == lines[excused].y
+
+
+def test_a_meeting_reviews_earlier_decisions_all_or_nothing(engine, town):
+    from app.meeting_decisions import review_items, save_reviews
+
+    earlier = _meeting(engine, town, held_at=datetime(2024, 6, 20, 9), title="二季度例会")
+    service = DecisionService(engine, earlier, "clerk")
+    first = service.create({"text": "补访未走访住户", "owner_unit_id": town["白鹤村"]})
+    second = service.create({"text": "开展电话回访", "owner_unit_id": town["清溪镇平安办"]})
+    meeting = _meeting(engine, town)
+    own = DecisionService(engine, meeting).create({"text": "本次", "owner_unit_id": town["白鹤村"]})
+    assert [i.decision_id for i in review_items(engine, meeting)] == [first, second]
+    with pytest.raises(ValidationError) as caught:
+        save_reviews(engine, meeting, [(first, "done", "已补访"), (own, "done", "")])
+    assert "只能审议以前会议" in caught.value.errors[str(own)]
+    with pytest.raises(ValidationError):
+        save_reviews(engine, earlier, [(first, "done", "")])  # a meeting cannot review itself
+    assert {i.status for i in review_items(engine, meeting)} == {"open"}  # nothing half-saved
+    save_reviews(engine, meeting, [(first, "done", "已补访23户"), (second, "in_progress", "")])
+    items = {i.decision_id: i for i in review_items(engine, meeting)}
+    assert items[first].status == "done" and items[first].reviewed_here  # still listed here
+    assert open_decisions_before(engine, meeting) == [
+        (second, "二季度例会", "开展电话回访", "清溪镇平安办")
+    ]
+
+
+def test_the_tab_reviews_earlier_decisions_into_the_minutes(qtbot, engine, town, tmp_path):
+    from ui.tabs.meetings_tab import MeetingsTab
+
+    earlier = _meeting(engine, town, held_at=datetime(2024, 6, 20, 9), title="二季度例会")
+    DecisionService(engine, earlier).create(
+        {"text": "补访未走访住户", "owner_unit_id": town["白鹤村"]}
+    )
+    meeting = _meeting(engine, town)
+    out, opened = tmp_path / "纪要.pdf", []
+    tab = MeetingsTab(engine, "clerk", ask_pdf=lambda *_: str(out), open_file=opened.append)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    tab.meetings.select_id(meeting)
+    review = tab.review
+    assert review.table.rowCount() == 1
+    assert review.table.item(0, 2).text() == "补访未走访住户"
+    review.status_box(0).setCurrentIndex(review.status_box(0).findData("done"))
+    review.note_edit(0).setText("已补访23户")
+    click(qtbot, review.save_button)
+    assert review.message.text() == "已保存"
+    qtbot.waitUntil(lambda: tab.all_decisions.model.count == 1)
+    assert tab.all_decisions.model.data(tab.all_decisions.model.index(0, 5)) == "已完成"
+    click(qtbot, tab.print_button)
+    qtbot.waitUntil(lambda: opened == [str(out)], timeout=10000)
+    text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
+    assert (
+        "会议审议了以前议定事项的落实情况：二季度例会第一项“补访未走访住户”已完成（已补访23户）。"
+        in text
+    )

@@ -25,6 +25,7 @@ from app.overdue import DECISIONS_SUBTAB, overdue_items
 from ui.jobs import run_job
 from ui.register.register_view import RegisterView, inform_with_message_box
 from ui.tabs.meeting_attendance import AttendanceEditor
+from ui.tabs.meeting_review import ReviewEditor
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -75,6 +76,7 @@ class MeetingsTab(QWidget):
         self.decision_service = DecisionService(engine, None, user)
         self.decisions = RegisterView(self.decision_register, self.decision_service, **options)
         self.attendance = AttendanceEditor(engine, user, self.meetings.refresh)
+        self.review = ReviewEditor(engine, user, self._reviewed)
         self.all_decisions = RegisterView(
             DecisionRegister(engine), DecisionService(engine, None, user), **options
         )
@@ -82,6 +84,7 @@ class MeetingsTab(QWidget):
         self.detail = QTabWidget()
         self.detail.addTab(self.attendance, "出席情况")
         self.detail.addTab(self.decisions, "本次议定事项")
+        self.detail.addTab(self.review, "审议以前事项")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.meetings)
         splitter.addWidget(self.detail)
@@ -99,6 +102,9 @@ class MeetingsTab(QWidget):
         self.decisions.recordsChanged.connect(self.meetings.refresh)
         self.decisions.recordsChanged.connect(self.all_decisions.refresh)
         self.all_decisions.recordsChanged.connect(self.decisions.refresh)
+        self.all_decisions.recordsChanged.connect(
+            lambda: self.review.set_meeting(self._shown_meeting)
+        )
         self.print_job = None
         self._shown_meeting: int | None = None
         self._meeting_selected()
@@ -121,7 +127,14 @@ class MeetingsTab(QWidget):
         self.decisions.refresh()
         self.decisions.add_button.setEnabled(meeting_id is not None)
         self.attendance.set_meeting(meeting_id)
+        self.review.set_meeting(meeting_id)
         self.print_button.setEnabled(meeting_id is not None)
+
+    def _reviewed(self) -> None:
+        self.all_decisions.refresh()
+
+    def _refresh_review(self) -> None:
+        self.review.set_meeting(self._shown_meeting)
 
     def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
         """An overview link: overdue decisions in the follow-up list, or the quarterly
