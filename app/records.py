@@ -49,6 +49,14 @@ class RecordService:
         """
         return None
 
+    def derive(self, session: Session, values: dict[str, Any], record_id: int | None) -> dict:
+        """The values to store, from the cleaned form values (e.g. a birth date read from an
+        ID number, or the parent record a service is bound to)."""
+        return values
+
+    def after_save(self, session: Session, obj: Any, created: bool) -> None:
+        """Keep what depends on a saved record right, in the save's own transaction."""
+
     def after_delete(self, session: Session, obj: Any) -> None:
         """Retire what belongs to a deleted record, in the delete's own transaction."""
 
@@ -83,10 +91,11 @@ class RecordService:
     def create(self, raw: Mapping[str, Any]) -> int:
         """Validate and store a new record; returns its id. Raises `ValidationError`."""
         with unit_of_work(self.engine, self.user) as session:
-            values = self._validated(session, raw, None)
+            values = self.derive(session, self._validated(session, raw, None), None)
             obj = self.model(**values)
             session.add(obj)
             session.flush()
+            self.after_save(session, obj, True)
             audit.record(session, "create", self.model.__tablename__, obj.uuid)
             return obj.id
 
@@ -94,10 +103,11 @@ class RecordService:
         """Validate and store changed values of a record. Raises `ValidationError`."""
         with unit_of_work(self.engine, self.user) as session:
             obj = self._get(session, record_id)
-            values = self._validated(session, raw, record_id)
+            values = self.derive(session, self._validated(session, raw, record_id), record_id)
             changed = [k for k, v in values.items() if getattr(obj, k) != v]
             for key in changed:
                 setattr(obj, key, values[key])
+            self.after_save(session, obj, False)
             if changed:
                 # field names only: values may be personal data
                 audit.record(

@@ -67,6 +67,8 @@ class SqlRegister:
     title: ClassVar[str] = ""
     columns: ClassVar[Sequence[RegisterColumn]] = ()
     default_sort: ClassVar[str | None] = None
+    # newest first, for registers whose default order is a date
+    default_descending: ClassVar[bool] = False
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -88,15 +90,22 @@ class SqlRegister:
         """The register's filters with their current choices (may query the database)."""
         return ()
 
+    def word_clause(self, word: str) -> ColumnElement:
+        """The WHERE clause of one search word: by default, any searched column contains it."""
+        pattern = f"%{_escape_like(word)}%"
+        return or_(*(col.like(pattern, escape="\\") for col in self.search_columns()))
+
+    def sort_column(self, stmt: Select, key: str) -> ColumnElement:
+        """What sorting by a column orders by: the column itself, unless a register knows a
+        quicker order that groups the same way (an indexed id instead of a joined name)."""
+        return stmt.selected_columns[key]
+
     # -- shared machinery -------------------------------------------------------------------
     def _where(self, stmt: Select, query: RegisterQuery) -> Select:
         text = query.text.strip()
         if text:
             for word in text.split():
-                pattern = f"%{_escape_like(word)}%"
-                stmt = stmt.where(
-                    or_(*(col.like(pattern, escape="\\") for col in self.search_columns()))
-                )
+                stmt = stmt.where(self.word_clause(word))
         for key, value in query.filters.items():
             if value is None or value == "":
                 continue
@@ -134,11 +143,12 @@ class SqlRegister:
         """The ORDER BY of a query: its sort column (or the default), then id as tie-breaker."""
         selected = stmt.selected_columns
         sort_key = query.sort_key or self.default_sort
+        descending = query.descending if query.sort_key else self.default_descending
         order = []
         if sort_key is not None:
-            col = selected[sort_key]
-            order.append(col.desc() if query.descending else col.asc())
-        order.append(selected["id"].desc() if query.descending else selected["id"].asc())
+            col = self.sort_column(stmt, sort_key)
+            order.append(col.desc() if descending else col.asc())
+        order.append(selected["id"].desc() if descending else selected["id"].asc())
         return order
 
     def position(self, query: RegisterQuery, record_id: int) -> int | None:

@@ -28,8 +28,9 @@ _AREA_IN_BRACKETS = re.compile(r"\A[(（](0\d{2,3})[)）]-?")
 class FormField:
     """One field of a form: its key on the record, its Chinese label and its rules.
 
-    kind: text, multiline, choice, date, datetime, int, bool, phone, id_number, money (typed
-    in yuan, stored as integer fen; `minimum`/`maximum` in yuan).
+    kind: text, multiline, choice, tags (several of the choices, stored as "老年人,学生"), date,
+    datetime, int, bool, phone, id_number, money (typed in yuan, stored as integer fen;
+    `minimum`/`maximum` in yuan).
     `choices` is a list of (value, label) or a callable giving one (looked up when a form opens).
     """
 
@@ -95,7 +96,7 @@ def clean_value(f: FormField, raw: Any) -> tuple[Any, str | None]:
     """Turn a raw form or cell value into the stored value, with an error message if invalid."""
     if isinstance(raw, str):
         raw = raw.strip()
-    if raw in (None, ""):
+    if raw in (None, "") or (isinstance(raw, list | tuple) and not raw):
         if f.required:
             return None, f"{f.label}不能为空"
         return None, None
@@ -142,12 +143,34 @@ def clean_value(f: FormField, raw: Any) -> tuple[Any, str | None]:
         return bool(raw), None
     if f.kind == "money":
         return _clean_money(f, raw)
+    if f.kind == "tags":
+        return clean_tags(f, raw)
     if f.kind == "choice":
         allowed = {value for value, _ in f.choice_list()}
         if raw not in allowed:
             return raw, f"{f.label}的取值“{raw}”不在可选范围内"
         return raw, None
     raise ValueError(f"unknown field kind {f.kind}")
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+
+
+def split_tags(raw: Any) -> list[str]:
+    """Tags typed or read as `老年人、学生` (split at , ， 、 ; ； / or spaces), or a list."""
+    items = raw if isinstance(raw, list | tuple | set) else TAG_SEPARATORS.split(str(raw))
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def clean_tags(f: FormField, raw: Any) -> tuple[Any, str | None]:
+    """Several choices as one stored text in the choices' order (`老年人,学生`), or None."""
+    allowed = [value for value, _ in f.choice_list()]
+    tags = split_tags(raw)
+    unknown = [t for t in tags if t not in allowed]
+    if unknown:
+        return raw, f"{f.label}“{unknown[0]}”不在可选范围内（可选：{'、'.join(allowed)}）"
+    chosen = [t for t in allowed if t in tags]
+    return (",".join(chosen) or None), None
 
 
 def parse_yuan(raw: Any) -> Decimal | None:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 import db.models  # noqa: F401 - registers every table on the metadata
 from db.base import Base
 from db.engine import DATABASE_URL_ENV, make_engine, sqlite_url
+from db.household_index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,6 +26,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies the table
         compare_type=True,
+        include_name=include_name,  # the search tables are not mapped
     )
     with context.begin_transaction():
         context.run_migrations()

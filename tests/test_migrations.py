@@ -15,6 +15,7 @@ from app.database import open_database
 from db.base import Base
 from db.engine import make_engine, sqlite_url
 from db.errors import DatabaseTooNewError, NotSqliteError, NotWuzhaDatabaseError
+from db.household_index import include_name
 from db.schema import HEAD_REVISION, alembic_config, current_revision, upgrade
 
 
@@ -33,7 +34,10 @@ def test_models_and_migrations_agree(tmp_path):
     engine = make_engine(url)
     with engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_name}
+            ),
+            Base.metadata,
         )
     engine.dispose()
     assert diff == []

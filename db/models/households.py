@@ -27,7 +27,14 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
 
     __tablename__ = "household"
     # the figures count live households by visit date from the index alone
-    __table_args__ = (Index("ix_household_live_visited", "deleted_at", "last_visited_on"),)
+    __table_args__ = (
+        Index("ix_household_live_visited", "deleted_at", "last_visited_on"),
+        Index("ix_household_live_notice", "deleted_at", "notice_delivered_on"),
+        Index("ix_household_live_commitment", "deleted_at", "commitment_signed_on"),
+        Index("ix_household_live_app", "deleted_at", "residents_without_app"),
+        Index("ix_household_grid_address", "grid_id", "address"),
+        Index("ix_household_address", "address"),
+    )
 
     village_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
@@ -41,6 +48,11 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # Kept by the visit service so "not visited this year" stays an index lookup at 300,000 rows.
     last_visited_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Kept by SQLite triggers from the letters and residents (db/household_index.py), so the
+    # filters 告知书未送达 / 承诺书未签 / 有人未装APP read an index, whoever wrote the letter.
+    notice_delivered_on: Mapped[date | None] = mapped_column(Date)
+    commitment_signed_on: Mapped[date | None] = mapped_column(Date)
+    residents_without_app: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     residents: Mapped[list[Resident]] = relationship(back_populates="household")
 

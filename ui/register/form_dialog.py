@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.validation import FormField, ValidationError, fen_to_yuan
+from app.validation import FormField, ValidationError, fen_to_yuan, split_tags
 
 SaveCallback = Callable[[dict[str, Any]], None]
 
@@ -79,6 +80,35 @@ class MoneyEdit(QLineEdit):
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
 
 
+class TagsEdit(QWidget):
+    """Several choices as check boxes in rows of four (重点人群); Space ticks the focused one."""
+
+    def __init__(self, choices: Sequence[tuple[Any, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[Any, QCheckBox] = {}
+        for n, (value, label) in enumerate(choices):
+            box = QCheckBox(label)
+            grid.addWidget(box, n // 4, n % 4)
+            self.boxes[value] = box
+
+    def value(self) -> list[Any]:
+        """The ticked choices, in their order."""
+        return [value for value, box in self.boxes.items() if box.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        """Tick the stored choices (`老年人,学生` or a list)."""
+        chosen = set(split_tags(value)) if value else set()
+        for key, box in self.boxes.items():
+            box.setChecked(key in chosen)
+
+    def setFocus(self, *args: Any) -> None:
+        """Focus the first box, so a form opening here can be used from the keyboard."""
+        if self.boxes:
+            next(iter(self.boxes.values())).setFocus(*args)
+
+
 def make_editor(form_field: FormField) -> QWidget:
     """The input widget of one field kind."""
     kind = form_field.kind
@@ -92,6 +122,8 @@ def make_editor(form_field: FormField) -> QWidget:
         editor.addItem(NO_CHOICE, None)
         for value, label in form_field.choice_list():
             editor.addItem(label, value)
+    elif kind == "tags":
+        editor = TagsEdit(form_field.choice_list())
     elif kind == "date":
         editor = DateEdit()
         if form_field.required:
@@ -123,6 +155,8 @@ def read_editor(editor: QWidget) -> Any:
         return editor.toPlainText()
     if isinstance(editor, QComboBox):
         return editor.currentData()
+    if isinstance(editor, TagsEdit):
+        return editor.value()
     if isinstance(editor, DateEdit):
         return editor.value()
     if isinstance(editor, QDateTimeEdit):
@@ -145,7 +179,7 @@ def write_editor(editor: QWidget, value: Any) -> None:
             editor.addItem(str(value), value)
             index = editor.count() - 1
         editor.setCurrentIndex(index)
-    elif isinstance(editor, DateEdit):
+    elif isinstance(editor, DateEdit | TagsEdit):
         editor.set_value(value)
     elif isinstance(editor, QDateTimeEdit):
         if isinstance(value, datetime):
