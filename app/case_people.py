@@ -37,8 +37,13 @@ class ResidentMatch:
     def label(self) -> str:
         """王某某　女　62岁　白鹤村3组12号　330122********1234."""
         parts = [self.name, self.gender or "", f"{self.age}岁" if self.age is not None else "",
-                 f"{self.village}{self.address}", self.masked_id_number]  # fmt: skip
+                 place(self.village, self.address), self.masked_id_number]  # fmt: skip
         return "　".join(p for p in parts if p)
+
+
+def place(village: str, address: str) -> str:
+    """白鹤村3组12号: the village before the address, unless the address already starts so."""
+    return address if address.startswith(village) else f"{village}{address}"
 
 
 def age_on(birth: date | None, day: date) -> int | None:
@@ -60,7 +65,9 @@ def find_residents(engine: Engine, text: str, limit: int = MATCH_LIMIT) -> list[
         return []
     digits = normalize_digits(text)
     if digits[:1].isdigit():
-        found = or_(_prefix(Resident.id_number, digits), Resident.phone == digits)
+        found = _prefix(Resident.id_number, digits)
+        if len(digits) == 11:  # a whole mobile number (phones have no index: only exact)
+            found = or_(found, Resident.phone == digits)
     else:
         found = _prefix(Resident.name, text)
     today = date.today()
@@ -120,7 +127,9 @@ def resident_label(engine: Engine, resident_id: int | None) -> str:
             .join(Unit, Unit.id == Household.village_id)
             .where(Resident.id == resident_id)
         ).first()
-    return "（名册中已没有这位居民）" if row is None else f"{row[0]}（{row[1]}{row[2] or ''}）"
+    if row is None:
+        return "（名册中已没有这位居民）"
+    return f"{row[0]}（{place(row[1], row[2] or '')}）"
 
 
 def resident_by_id_number(session: Any, id_number: str | None) -> int | None:

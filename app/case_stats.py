@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 from sqlalchemy import Engine, func, or_, select
 
@@ -257,3 +258,40 @@ def as_json(stats: CaseStatistics) -> dict:
         "by_fraud_type": rows(stats.by_fraud_type),
         "by_alert_source": rows(stats.by_source),
     }
+
+
+FIGURE_HEADERS = (
+    "名称", "案例数", "成功劝阻", "部分止损", "劝阻无效", "预警后仍转账", "成功率", "止损（元）",
+    "损失（元）", "预警人数", "仍转账人数", "预警后再转账率",
+)  # fmt: skip
+
+
+def percent_text(value: Fraction | None) -> str:
+    """A share as the figures show it: "66.67%", or "—" when there is nothing to divide."""
+    return "—" if value is None else f"{float(value) * 100:.2f}%"
+
+
+def figure_row(label: str, s: DissuasionSummary) -> list:
+    """One line of a figures table (also the tab's tables): the columns of FIGURE_HEADERS."""
+    return [
+        label, s.cases, s.success, s.partial, s.failed, s.transferred_after_warning,
+        percent_text(s.success_share), fen_to_yuan(s.saved_fen), fen_to_yuan(s.lost_fen),
+        s.warned_people, s.transferred_people, percent_text(s.transfer_rate),
+    ]  # fmt: skip
+
+
+def export_statistics_xlsx(stats: CaseStatistics, path: str | Path) -> None:
+    """The figures of a period as an .xlsx: a sheet for the total and one per breakdown."""
+    from app.xlsx_writer import SheetTable, write_tables_xlsx
+
+    widths = (16, 8, 9, 9, 9, 12, 9, 14, 14, 9, 10, 14)
+    period = f"{stats.start}至{stats.end}"
+    sheets = [SheetTable("合计", FIGURE_HEADERS, [figure_row(period, stats.summary)], widths)]
+    for title, items in (
+        ("按月", stats.by_month), ("按季度", stats.by_quarter), ("按年", stats.by_year),
+        ("按村居", stats.by_village), ("按诈骗类型", stats.by_fraud_type),
+        ("按线索来源", stats.by_source),
+    ):  # fmt: skip
+        rows = [figure_row(b.label, b.figures) for b in items]
+        sheets.append(SheetTable(title, FIGURE_HEADERS, rows, widths))
+    write_tables_xlsx(path, sheets)

@@ -49,7 +49,7 @@ class ClueRegister(SqlRegister):
         RegisterColumn("fraud_type", "诈骗类型", 14),
         RegisterColumn("verified", "已核实", 6),
         RegisterColumn("verified_on", "核实日期", 11),
-        RegisterColumn("reporter", "举报人", 9),
+        RegisterColumn("reporter", "举报人", 13),
         RegisterColumn("award", "举报奖励", 8),
     )
     default_sort = "received_on"

@@ -290,7 +290,13 @@ def build_commendations(ctx: DemoContext) -> None:
         year = ctx.day(day).year
         numbers[year] = numbers.get(year, 0) + 1
         due = day + 30 if kind != "praise" else None
-        fixed = due - int(rng.random() * 25) if due and due < WINDOW_DAYS - 5 else None
+        # most are rectified in time, some late, a few not at all (整改逾期)
+        late = rng.random()
+        fixed = None
+        if due and late < 0.9:
+            fixed = due - int(rng.random() * 25) if late < 0.75 else due + 1 + int(rng.random() * 9)
+        if fixed and fixed >= WINDOW_DAYS - 5:
+            fixed = None
         ctx.add(
             Commendation,
             ctx.moment(day, 600),

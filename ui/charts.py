@@ -97,6 +97,9 @@ class BarChart(QWidget):
         bar = max(slot * 0.8 / len(self.series), 1.0)
         widest = max(metrics.horizontalAdvance(value_text(v)) for v in values)
         show_values = widest <= bar + 6  # a value is written on its bar only if it fits
+        # labels that do not fit their slot: every n-th one whole, rather than all cut to "202…"
+        label_width = max(metrics.horizontalAdvance(label) for label in self.labels) + 6
+        every = max(1, math.ceil(label_width / slot))
         for i, label in enumerate(self.labels):
             for n, s in enumerate(self.series):
                 value = s.values[i] if i < len(s.values) else 0
@@ -109,8 +112,11 @@ class BarChart(QWidget):
                     painter.setPen(TEXT)
                     painter.drawText(QRectF(bx - 3, bottom - height - line, bar + 6, line),
                                      Qt.AlignmentFlag.AlignCenter, value_text(value))  # fmt: skip
+            if i % every:
+                continue
             painter.setPen(TEXT)
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(slot))
-            painter.drawText(QRectF(left + i * slot, bottom + 2, slot, line),
-                             Qt.AlignmentFlag.AlignHCenter, text)  # fmt: skip
+            width = slot * every
+            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(width))
+            where = QRectF(left + (i + 0.5) * slot - width / 2, bottom + 2, width, line)
+            painter.drawText(where, Qt.AlignmentFlag.AlignHCenter, text)
         painter.end()

@@ -8,13 +8,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -37,29 +41,63 @@ from ui.register.register_view import (
     ask_xlsx_path,
     inform_with_message_box,
 )
+from ui.tabs.cases_tab import newest_first
 from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-def ask_name(parent: QWidget, title: str, label: str) -> str | None:
-    """Ask who approves or pays."""
-    text, ok = QInputDialog.getText(parent, title, label)
-    return text.strip() if ok and text.strip() else None
+class StepDialog(QDialog):
+    """Who approves (or pays) an award, and on which day (today unless changed)."""
+
+    def __init__(self, verb: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{verb}奖励")
+        self.who = QLineEdit()
+        example = "镇党委副书记 张某" if verb == "审批" else "财政所 李某"
+        self.who.setPlaceholderText(f"如：{example}")
+        today = date.today()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(verb)
+        self.ok_button.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.who.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(f"{verb}人", self.who)
+        form.addRow(f"{verb}日期", self.day)
+        form.addRow(buttons)
+
+
+def ask_step(parent: QWidget, verb: str) -> tuple[str, date] | None:
+    """Ask who approves or pays, and when."""
+    dialog = StepDialog(verb, parent)
+    if not dialog.exec():
+        return None
+    return dialog.who.text().strip(), dialog.day.date().toPython()
 
 
 class AwardsView(QWidget):
     """The awards register with 审批/发放, the award list, and totals."""
 
-    def __init__(self, engine: Engine, user: str | None, ask_who, ask_pdf, open_file,
+    def __init__(self, engine: Engine, user: str | None, ask_step, ask_pdf, open_file,
                  **options: Any) -> None:  # fmt: skip
         super().__init__()
         self.engine, self.user = engine, user
-        self.ask_who, self.ask_pdf, self.open_file = ask_who, ask_pdf, open_file
+        self.ask_step, self.ask_pdf, self.open_file = ask_step, ask_pdf, open_file
         self.inform = options.get("inform", inform_with_message_box)
         self.ask_save_path = options.get("ask_save_path", ask_xlsx_path)
         self.awards = RegisterView(AwardRegister(engine), AwardService(engine, user), **options)
+        newest_first(self.awards, "proposed_on")
         self.buttons = {}
         for key, text, slot in (
             ("approve", "审批…", lambda: self.advance("approved")),
@@ -85,7 +123,8 @@ class AwardsView(QWidget):
         box_layout = QVBoxLayout(box)
         box_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel(f"{date.today().year}年已审批、已发放的奖励合计"))
+        self.totals_title = QLabel()
+        row.addWidget(self.totals_title)
         row.addStretch(1)
         row.addWidget(self.by)
         box_layout.addLayout(row)
@@ -93,39 +132,57 @@ class AwardsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.awards)
         splitter.addWidget(box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.awards.recordsChanged.connect(self.refresh_totals)
+        self.awards.filter_bar.queryChanged.connect(lambda _query: self.refresh_totals())
+        self.awards.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.awards.model.modelReset.connect(self._update_buttons)
         self.job = None
         self.refresh_totals()
+        self._update_buttons()
 
     def _year(self) -> tuple[date, date]:
         year = int(self.awards.filter_bar.query().filters.get("year") or date.today().year)
         return date(year, 1, 1), date(year, 12, 31)
 
+    def _update_buttons(self) -> None:
+        row = self.awards.selected_row()
+        status = self.awards.model.row(row).values[6] if row is not None else None
+        self.buttons["approve"].setEnabled(status == "拟奖励")
+        self.buttons["pay"].setEnabled(status == "已审批")
+
     def refresh_totals(self) -> None:
-        """Totals of this year by the chosen grouping."""
-        start, end = date(date.today().year, 1, 1), date.today()
+        """Totals of the filtered year (or this year) by the chosen grouping."""
+        start, end = self._year()
+        self.totals_title.setText(f"{start.year}年已审批、已发放的奖励合计")
         rows = totals(self.engine, start, end, self.by.currentData())
         self.totals.setRowCount(len(rows))
         for r, t in enumerate(rows):
-            for c, value in enumerate((t.name, t.count, f"{t.amount_fen / 100:,.2f}",
-                                       f"{t.paid_fen / 100:,.2f}")):  # fmt: skip
-                self.totals.setItem(r, c, QTableWidgetItem(str(value)))
+            for c, value in enumerate((t.name, t.count, f"{t.amount:,.2f}", f"{t.paid:,.2f}")):
+                item = QTableWidgetItem(str(value))
+                if c:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.totals.setItem(r, c, item)
 
     def advance(self, to: str) -> None:
-        """Approve or pay the selected award, asking who does it."""
+        """Approve or pay the selected award, asking who does it and when."""
         award_id = self.awards.selected_id()
         if award_id is None:
             self.inform(self, "奖励", "请先选择一笔奖励")
             return
         verb = "审批" if to == "approved" else "发放"
-        who = self.ask_who(self, verb, f"{verb}人：")
-        if not who:
+        answer = self.ask_step(self, verb)
+        if not answer:
             return
+        who, on = answer
         try:
-            advance(self.engine, [award_id], to, who, user=self.user)
+            advance(self.engine, [award_id], to, who, on, user=self.user)
         except ValidationError as exc:
             self.inform(self, f"无法{verb}", "\n".join(exc.errors.values()))
             return
@@ -140,8 +197,11 @@ class AwardsView(QWidget):
             return
         try:
             print_award_list(self.engine, start, end, path)
-        except (ValidationError, OSError) as exc:
-            self.inform(self, "奖励名单", str(exc))
+        except ValidationError as exc:
+            self.inform(self, "奖励名单", "\n".join(exc.errors.values()))
+            return
+        except OSError as exc:
+            self.inform(self, "奖励名单", f"无法写入“{path}”：{exc.strerror or exc}")
             return
         self.open_file(path)
 
@@ -226,13 +286,13 @@ class AwardsTab(QWidget):
         engine: Engine,
         user: str | None = None,
         *,
-        ask_who: Callable[[QWidget, str, str], str | None] = ask_name,
+        ask_step: Callable[[QWidget, str], tuple[str, date] | None] = ask_step,
         ask_pdf: Callable[[QWidget, str, str], str | None] = ask_pdf_path,
         open_file: Callable[[str], None] = open_in_viewer,
         **options: Any,
     ) -> None:
         super().__init__()
-        self.awards = AwardsView(engine, user, ask_who, ask_pdf, open_file, **options)
+        self.awards = AwardsView(engine, user, ask_step, ask_pdf, open_file, **options)
         self.clues = CluesView(engine, user, **options)
         self.commendations = RegisterView(
             CommendationRegister(engine), CommendationService(engine, user), **options
