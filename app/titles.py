@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, select
+from sqlalchemy import ColumnElement, Engine, Select, func, select
 
 from app import audit
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
@@ -176,13 +176,17 @@ class TitleRegister(SqlRegister):
         RegisterColumn("unit", "创建单位", 18),
         RegisterColumn("kind", "类别", 10),
         RegisterColumn("status", "状态", 8),
+        RegisterColumn("met", "达标项", 7),
         RegisterColumn("awarded_on", "命名日期", 11),
         RegisterColumn("evidence", "佐证材料", 30),
     )
     default_sort = "year"
 
     def select_rows(self) -> Select:
-        """Titles joined to their unit."""
+        """Titles joined to their unit, with criteria met of criteria listed ("5/7")."""
+        items = func.json_each(FraudFreeTitle.criteria).table_valued("value")
+        met = select(func.count()).select_from(items).where(items.c.value == 1).scalar_subquery()
+        listed = select(func.count()).select_from(items).scalar_subquery()
         return (
             select(
                 FraudFreeTitle.id.label("id"),
@@ -190,6 +194,7 @@ class TitleRegister(SqlRegister):
                 Unit.name.label("unit"),
                 case_label(FraudFreeTitle.title_kind, TITLE_KINDS).label("kind"),
                 case_label(FraudFreeTitle.status, TITLE_STATUSES).label("status"),
+                func.printf("%d/%d", met, listed).label("met"),
                 FraudFreeTitle.awarded_on.label("awarded_on"),
                 FraudFreeTitle.evidence.label("evidence"),
             )

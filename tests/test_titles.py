@@ -9,7 +9,8 @@ import pytest
 from qt_input import click
 from sqlalchemy import select
 
-from app.titles import CRITERIA, blank_title, load_title, save_title
+from app.registers import RegisterQuery
+from app.titles import CRITERIA, TitleRegister, blank_title, load_title, save_title
 from app.validation import ValidationError
 from db.engine import unit_of_work
 from db.models import FraudFreeTitle, Unit
@@ -31,6 +32,9 @@ def test_a_title_is_awarded_only_when_every_criterion_is_met(engine, village_id)
     stored = load_title(engine, title_id)
     assert [text for text, _ in stored.criteria] == list(CRITERIA["community"])
     half = tuple((text, i % 2 == 0) for i, (text, _) in enumerate(stored.criteria))
+    save_title(engine, replace(stored, criteria=half))
+    (row,) = TitleRegister(engine).fetch(RegisterQuery(), 0, 5)
+    assert row.values[4] == "4/7"  # 达标项: criteria met of criteria listed
     with pytest.raises(ValidationError) as caught:
         save_title(
             engine, replace(stored, criteria=half, status="awarded", awarded_on=date(2024, 12, 1))

@@ -70,10 +70,13 @@ class DualDeclineView(QWidget):
         self.table = _table(HEADERS)
         self.months = _table(MONTH_HEADERS)
         self.chart = BarChart("按月发案数（起）")
-        self.chart.setMinimumHeight(200)
+        self.chart.setMinimumHeight(160)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.months)
         right.addWidget(self.chart)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([480, 300])  # twelve months readable without scrolling
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(right)
@@ -153,7 +156,10 @@ def _table(headers: tuple[str, ...]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    # figures as wide as they need (a county's losses run to ten digits); the name takes the rest
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
 
 
