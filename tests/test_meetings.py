@@ -385,3 +385,22 @@ def test_the_tab_reviews_earlier_decisions_into_the_minutes(qtbot, engine, town,
         "会议审议了以前议定事项的落实情况：二季度例会第一项“补访未走访住户”已完成（已补访23户）。"
         in text
     )
+
+
+def test_the_tab_warns_when_a_quarter_ends_without_its_meeting(qtbot, engine, town):
+    from ui.tabs.meetings_tab import MeetingsTab
+
+    _meeting(engine, town)  # Q3 2024 had its meeting
+    tab = MeetingsTab(engine, "clerk")
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh_warning(date(2024, 12, 20))  # Q4: eleven days left, no quarterly meeting
+    assert tab.warning.isVisible()
+    assert tab.warning.text() == "本季度还剩11天，尚未召开季度例会"
+    tab.refresh_warning(date(2024, 11, 1))  # too early to warn; Q3 was held
+    assert not tab.warning.isVisible()
+    tab.refresh_warning(date(2025, 1, 10))  # the quarter passed without it
+    assert tab.warning.text() == "2024年第4季度没有召开季度例会"
+    _meeting(engine, town, held_at=datetime(2024, 12, 22, 9))
+    tab.refresh_warning(date(2024, 12, 23))
+    assert not tab.warning.isVisible()

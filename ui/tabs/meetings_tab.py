@@ -99,6 +99,7 @@ class MeetingsTab(QWidget):
         self.meetings.table.selectionModel().selectionChanged.connect(self._meeting_selected)
         # after a write the selection has settled (a deleted meeting may leave none selected)
         self.meetings.recordsChanged.connect(self._meeting_selected)
+        self.meetings.recordsChanged.connect(self.refresh_warning)  # a new 季度例会 answers it
         self.decisions.recordsChanged.connect(self.meetings.refresh)
         self.decisions.recordsChanged.connect(self.all_decisions.refresh)
         self.all_decisions.recordsChanged.connect(self.decisions.refresh)
