@@ -138,9 +138,11 @@ def print_award_list(engine: Engine, start: date, end: date, out: Path | str) ->
     doc.centered(f"（{_period(start, end)}）")
     printed = [[n, d.isoformat(), kind, who, f"{amount:,.2f}", reason, status]
                for n, d, kind, who, amount, reason, status in rows]  # fmt: skip
-    doc.table(LIST_HEADERS, printed, widths=[1.1, 2.8, 2, 2.8, 2.4, 4.2, 1.7],
+    # widths in characters of the 12 pt table font (about 36 to the line of the 公文 grid)
+    doc.table(LIST_HEADERS, printed, widths=[2.8, 5.8, 4.8, 6.0, 4.9, 9.4, 3.9],
               align=["center", "center", "center", "left", "right", "left", "center"])  # fmt: skip
-    doc.paragraph(f"合计{len(rows)}笔，金额{total:,.2f}元，其中已发放{paid:,.2f}元。")
+    # no thousands separator in running text: a line may break after a "," inside the number
+    doc.paragraph(f"合计{len(rows)}笔，金额{total}元，其中已发放{paid}元。")
     doc.paragraph("举报人身份依规保密，名单中以“举报人（保密）”代称。")
     doc.signature(profile.get("issuing_office") or "", date.today())
     return render_pdf(doc, out)

@@ -22,7 +22,6 @@ from app.vocab import (
     ALERT_SOURCES,
     AWARD_KINDS,
     AWARD_STATUSES,
-    CASE_OUTCOMES,
     COMMENDATION_KINDS,
 )
 from db.models import (
@@ -212,7 +211,7 @@ def build_awards(
                 {
                     "case_id": case_id,
                     "recipient_person_id": person_id,
-                    "reason": f"参与成功劝阻（{CASE_OUTCOMES[outcome]}）",
+                    "reason": "参与劝阻成功" if outcome == "success" else "参与劝阻，部分止损",
                 },
             )
         )

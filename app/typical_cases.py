@@ -165,7 +165,8 @@ def typical_cases(engine: Engine, start: date, end: date) -> list[TypicalCase]:
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen_to_yuan(fen):,.2f}"
+    # no thousands separator in running text: a line may break after a "," inside the number
+    return str(fen_to_yuan(fen))
 
 
 def case_paragraphs(case: TypicalCase) -> list[tuple[str, str]]:

@@ -276,7 +276,7 @@ def test_the_award_list_pdf_and_xlsx(granted, tmp_path):
     assert pages == len(reader.pages) >= 1
     text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
     assert "清溪镇反电信网络诈骗工作奖励名单" in text
-    assert "合计6笔，金额6,500.50元，其中已发放1,100.50元。" in text
+    assert "合计6笔，金额6500.50元，其中已发放1100.50元。" in text
     assert "举报人（保密）" in text and "司徒秘密" not in text
     fonts = [f.get_object() for p in reader.pages for f in p["/Resources"]["/Font"].values()]
     assert fonts and all("/FontFile2" in f["/FontDescriptor"].get_object() for f in fonts)
