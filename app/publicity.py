@@ -8,6 +8,7 @@ campaigns a year.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,7 @@ from app.records import RecordService
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister
 from app.validation import FormField, ValidationError
 from app.vocab import PUBLICITY_FORMS
+from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Attachment, PublicityActivity, Unit
 
@@ -180,6 +182,18 @@ def image_type(data: bytes) -> str | None:
     return next((mime for magic, mime in IMAGE_MAGIC.items() if data.startswith(magic)), None)
 
 
+def _readable(data: bytes) -> bool:
+    """Whether the picture decodes: a file cut short or renamed passes the first bytes only."""
+    from PIL import Image, UnidentifiedImageError  # ReportLab's own image library
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return False
+    return True
+
+
 def add_photo(engine: Engine, activity_id: int, path: Path | str, user: str | None = None) -> int:
     """Attach a photo (PNG, JPEG or GIF, at most 20 MB) to an activity; returns its id."""
     path = Path(path)
@@ -192,6 +206,10 @@ def add_photo(engine: Engine, activity_id: int, path: Path | str, user: str | No
     mime = image_type(data)
     if mime is None:
         raise ValidationError({"": f"“{path.name}”不是图片（PNG、JPEG或GIF），不能作为活动照片。"})
+    if not _readable(data):
+        raise ValidationError(
+            {"": f"“{path.name}”已损坏或不完整，打不开。请重新导出照片后再添加。"}
+        )
     with unit_of_work(engine, user) as session:
         activity = session.get(PublicityActivity, activity_id)
         if activity is None or activity.deleted_at is not None:
@@ -204,6 +222,43 @@ def add_photo(engine: Engine, activity_id: int, path: Path | str, user: str | No
         session.flush()
         audit.record(session, "create", "attachment", photo.uuid)
         return photo.id
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo of an activity: its attachment id, file name and bytes."""
+
+    id: int
+    file_name: str
+    data: bytes
+
+
+def photos_of(engine: Engine, activity_id: int) -> list[Photo]:
+    """The live photos of an activity, in the order they were added."""
+    with unit_of_work(engine) as session:
+        uuid = session.scalar(
+            select(PublicityActivity.uuid).where(PublicityActivity.id == activity_id)
+        )
+        rows = session.execute(
+            select(Attachment.id, Attachment.file_name, Attachment.content)
+            .where(
+                Attachment.owner_table == "publicity_activity",
+                Attachment.owner_uuid == uuid,
+                Attachment.deleted_at.is_(None),
+            )
+            .order_by(Attachment.id)
+        ).all()
+    return [Photo(r.id, r.file_name, r.content or b"") for r in rows]
+
+
+def delete_photo(engine: Engine, photo_id: int, user: str | None = None) -> None:
+    """Remove a photo from its activity (soft delete, like every record)."""
+    with unit_of_work(engine, user) as session:
+        photo = session.get(Attachment, photo_id)
+        if photo is None or photo.deleted_at is not None:
+            raise ValidationError({"": "照片不存在或已被删除"})
+        photo.deleted_at = utcnow()
+        audit.record(session, "delete", "attachment", photo.uuid)
 
 
 @dataclass(frozen=True)

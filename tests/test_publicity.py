@@ -19,6 +19,7 @@ from app.publicity import (
     counts_by_form,
     fewer_than_two,
     not_reported,
+    photos_of,
 )
 from app.publicity_plan import import_plan, preview_plan_import
 from app.settings import save_profile
@@ -28,7 +29,20 @@ from db.engine import unit_of_work
 from db.models import PublicityPlanItem, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real 8 × 6 PNG."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (8, 6), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -108,6 +122,12 @@ def test_photos_must_be_images_of_reasonable_size(engine, units, tmp_path):
     with pytest.raises(ValidationError) as caught:
         add_photo(engine, activity, fake)
     assert "不是图片" in caught.value.errors[""]
+    cut = tmp_path / "半张.png"
+    cut.write_bytes(PNG[: len(PNG) // 2])  # starts like a PNG, ends half-way
+    with pytest.raises(ValidationError) as caught:
+        add_photo(engine, activity, cut)
+    assert "已损坏或不完整" in caught.value.errors[""]
+    assert len(photos_of(engine, activity)) == 1  # only the good one was stored
     huge = tmp_path / "大图.jpg"
     with huge.open("wb") as f:
         f.write(b"\xff\xd8\xff")
@@ -215,7 +235,17 @@ def test_the_tab_reports_and_imports(qtbot, engine, units, tmp_path):
     assert tab.activities.model.count == 1
     assert tab.reporting.silent.rowCount() == 3
     click(qtbot, tab.photo_button)
-    assert tab.activities.model.row(0).values[7] == 1
+    click(qtbot, tab.photo_button)
+    assert tab.activities.model.row(0).values[7] == 2
+    click(qtbot, tab.photos_button)
+    dialog = tab.photos_dialog
+    assert dialog.list.count() == 2 and dialog.list.item(0).text() == "p.png"
+    assert not dialog.delete_button.isEnabled()
+    dialog.list.setCurrentRow(1)
+    click(qtbot, dialog.delete_button)
+    assert dialog.list.count() == 1 and "已删除" in dialog.message.text()
+    dialog.reject()
+    qtbot.waitUntil(lambda: tab.activities.model.row(0).values[7] == 1)
     click(qtbot, tab.import_button)
     qtbot.waitUntil(lambda: bool(messages) and messages[-1][0] == "导入完成", timeout=5000)
     assert tab.plan.model.count == 2

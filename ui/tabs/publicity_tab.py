@@ -38,6 +38,7 @@ from ui.register.register_view import (
     ask_with_message_box,
     inform_with_message_box,
 )
+from ui.tabs.publicity_photos import PhotosDialog
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -150,7 +151,11 @@ class PublicityTab(QWidget):
         )
         self.photo_button = QPushButton("添加照片…")
         self.photo_button.clicked.connect(self.add_photo)
-        self.activities.add_action(self.photo_button)
+        self.photos_button = QPushButton("查看照片…")
+        self.photos_button.clicked.connect(self.show_photos)
+        self.photos_dialog: PhotosDialog | None = None
+        for button in (self.photos_button, self.photo_button):  # after 删除, in this order
+            self.activities.add_action(button)
         self.plan = RegisterView(PlanRegister(engine), PlanService(engine, user), **options)
         self.import_button = QPushButton("导入计划表…")
         self.import_button.setToolTip(
@@ -174,6 +179,18 @@ class PublicityTab(QWidget):
         """An overview link: who has not reported in a month (`filters`: year and month)."""
         self.tabs.setCurrentWidget(self.reporting)
         self.reporting.show_month(filters.get("year"), filters.get("month"))
+
+    def show_photos(self) -> None:
+        """The selected activity's photos, where one can be removed."""
+        activity_id = self.activities.selected_id()
+        if activity_id is None:
+            self.inform(self, "查看照片", "请先选择一项宣传活动")
+            return
+        title = self.activities.service.describe(activity_id)
+        dialog = PhotosDialog(self.engine, activity_id, title, self.user, self.ask, self)
+        self.photos_dialog = dialog
+        dialog.finished.connect(self.activities.refresh)
+        dialog.open()
 
     def add_photo(self) -> None:
         """Attach a photo to the selected activity."""
