@@ -38,6 +38,7 @@ AREAS: tuple[str, ...] = (
     "app.cli_publicity",
     "app.cli_inspections",
     "app.cli_households",
+    "app.cli_coverage",
 )
 
 # The nested command groups and their help: `wuzha import units …`, `wuzha print minutes …`

@@ -32,6 +32,12 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
         Index("ix_household_live_notice", "deleted_at", "notice_delivered_on"),
         Index("ix_household_live_commitment", "deleted_at", "commitment_signed_on"),
         Index("ix_household_live_app", "deleted_at", "residents_without_app"),
+        # the coverage figures per village and grid read this index alone
+        Index(
+            "ix_household_coverage", "deleted_at", "village_id", "grid_id", "last_visited_on",
+            "notice_delivered_on", "commitment_signed_on", "resident_count",
+            "residents_without_app",
+        ),
         Index("ix_household_grid_address", "grid_id", "address"),
         Index("ix_household_address", "address"),
     )
@@ -49,9 +55,11 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
     # Kept by the visit service so "not visited this year" stays an index lookup at 300,000 rows.
     last_visited_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Kept by SQLite triggers from the letters and residents (db/household_index.py), so the
-    # filters 告知书未送达 / 承诺书未签 / 有人未装APP read an index, whoever wrote the letter.
+    # filters 告知书未送达 / 承诺书未签 / 有人未装APP and the coverage figures read an index,
+    # whoever wrote the letter or the resident. Never set them from Python.
     notice_delivered_on: Mapped[date | None] = mapped_column(Date)
     commitment_signed_on: Mapped[date | None] = mapped_column(Date)
+    resident_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     residents_without_app: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     residents: Mapped[list[Resident]] = relationship(back_populates="household")

@@ -29,6 +29,10 @@ INDEXES = {
     "ix_household_live_app": ["deleted_at", "residents_without_app"],
     "ix_household_grid_address": ["grid_id", "address"],
     "ix_household_address": ["address"],
+    "ix_household_coverage": [
+        "deleted_at", "village_id", "grid_id", "last_visited_on", "notice_delivered_on",
+        "commitment_signed_on", "resident_count", "residents_without_app",
+    ],
 }
 
 
@@ -36,10 +40,10 @@ def upgrade() -> None:
     # plain ALTER TABLE ADD COLUMN: the table is not rebuilt, so no trigger is lost
     op.add_column("household", sa.Column("notice_delivered_on", sa.Date(), nullable=True))
     op.add_column("household", sa.Column("commitment_signed_on", sa.Date(), nullable=True))
-    op.add_column(
-        "household",
-        sa.Column("residents_without_app", sa.Integer(), nullable=False, server_default="0"),
-    )
+    for column in ("resident_count", "residents_without_app"):
+        op.add_column(
+            "household", sa.Column(column, sa.Integer(), nullable=False, server_default="0")
+        )
     for name, columns in INDEXES.items():
         op.create_index(name, "household", columns)
     household_index.install(op.get_bind())
@@ -56,5 +60,6 @@ def downgrade() -> None:
         op.drop_index(name, "household")
     with op.batch_alter_table("household") as batch:
         batch.drop_column("residents_without_app")
+        batch.drop_column("resident_count")
         batch.drop_column("commitment_signed_on")
         batch.drop_column("notice_delivered_on")
