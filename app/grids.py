@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, String, cast, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit
@@ -64,13 +64,11 @@ def _household_count(grid: Any = Grid) -> ColumnElement:
 
 
 def _visited_count(since: date) -> ColumnElement:
+    # a sum over the grid's households, not a count with the date in WHERE: with the date there,
+    # SQLite walks the (deleted_at, last_visited_on) index of the whole township for every grid
     return (
-        select(func.count())
-        .where(
-            Household.grid_id == Grid.id,
-            Household.deleted_at.is_(None),
-            Household.last_visited_on >= since,
-        )
+        select(func.coalesce(func.sum(case((Household.last_visited_on >= since, 1), else_=0)), 0))
+        .where(Household.grid_id == Grid.id, Household.deleted_at.is_(None))
         .scalar_subquery()
     )
 

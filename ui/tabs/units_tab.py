@@ -48,6 +48,7 @@ from ui.register.register_view import (
     ask_xlsx_path,
     inform_with_message_box,
 )
+from ui.register.table_model import RegisterTableModel
 from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 from ui.tabs.units_report import MissingRolesView
 from ui.tabs.units_staff import StaffPanel, StaffSharesView
@@ -143,6 +144,11 @@ class UnitsTab(QWidget):
         self.export_job = None
         self._shown_unit: int | None = None
         self._unit_selected()
+
+    @property
+    def model(self) -> RegisterTableModel:
+        """The unit list's table model (what the 成员单位 list shows)."""
+        return self.units.model
 
     # -- building ---------------------------------------------------------------------------
     def _add_unit_actions(self) -> None:
