@@ -17,7 +17,7 @@ from app.progress import run_to_end
 from app.visits import save_visit
 from db.base import utcnow
 from db.engine import unit_of_work
-from db.models import Grid, Household, Letter, Unit
+from db.models import Grid, Household, Letter, Resident, Unit
 
 TODAY = date.today()
 
@@ -35,19 +35,29 @@ def town(engine):
         village, empty = Unit(name="白鹤村", kind="village"), Unit(name="青山村", kind="village")
         s.add_all([village, empty])
         s.flush()
-        one, two = Grid(village_id=village.id, name="一网格"), Grid(village_id=village.id,
-                                                                    name="二网格")
+        one, two = (
+            Grid(village_id=village.id, name="一网格"),
+            Grid(village_id=village.id, name="二网格"),
+        )
         s.add_all([one, two])
         s.flush()
         ids = {"village": village.id, "one": one.id, "two": two.id}
     service = HouseholdService(engine)
 
     def household(name, grid):
-        return service.create({"village_id": ids["village"], "grid_id": grid,
-                               "address": f"白鹤村{name}号", "head_name": name, "size": 1})
+        return service.create(
+            {
+                "village_id": ids["village"],
+                "grid_id": grid,
+                "address": f"白鹤村{name}号",
+                "head_name": name,
+                "size": 1,
+            }
+        )
 
-    a, b, c, d = household("甲", ids["one"]), household("乙", ids["one"]), \
-        household("丙", ids["two"]), household("丁", None)  # fmt: skip
+    a, b = household("甲", ids["one"]), household("乙", ids["one"])
+    household("丙", ids["two"])
+    d = household("丁", None)
     with unit_of_work(engine) as s:
         for h in s.query(Household):
             h.created_at = utcnow() - timedelta(days=800)
@@ -56,8 +66,6 @@ def town(engine):
     residents.create({"name": "甲子", "relation": "child"})
     visit = {"mode": "in_person", "outcome": "visited", "notice_delivered": True,
              "commitment_result": "signed", "visited_on": TODAY}  # fmt: skip
-    from db.models import Resident
-
     with unit_of_work(engine) as s:
         head = s.query(Resident).filter_by(household_id=a, relation="head").one()
     save_visit(engine, a, visit, app_resident_ids=[head.id])
