@@ -74,6 +74,8 @@ class _Places:
 
 def _existing_heads(session: Session, households: Sequence[PlannedHousehold]) -> dict[str, int]:
     """Stored live households of the file's heads: each ID number form → household id."""
+    if session.scalar(select(Household.id).limit(1)) is None:
+        return {}  # a new database: nothing to look up
     wanted: dict[str, str] = {}
     for household in households:
         if household.head.id_number:

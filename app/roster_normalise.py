@@ -93,7 +93,16 @@ _RELATION_BY_WORD = {word: code for code, words in RELATION_WORDS.items() for wo
 RELATION_CHOICES = tuple(RELATIONS.values())
 
 
-@dataclass
+_DIGITS = re.compile(r"\d")
+_TAG_SET = frozenset(RESIDENT_TAGS)
+
+
+def _clean_word(text: str) -> bool:
+    """Non-empty, no spaces anywhere, already in NFKC form: nothing for a cleaner to change."""
+    return bool(text) and unicodedata.is_normalized("NFKC", text) and not _SPACES.search(text)
+
+
+@dataclass(slots=True)
 class Cell:
     """A cleaned cell: the value to store, what was changed, and what is wrong."""
 
@@ -225,6 +234,8 @@ def clean_phone(raw: Any, label: str = "联系电话") -> Cell:
 
 def clean_name(raw: Any, label: str = "姓名") -> Cell:
     """A person's name: required, spaces inside a Chinese name removed, no digits."""
+    if type(raw) is str and _clean_word(raw) and len(raw) <= 64 and not _DIGITS.search(raw):
+        return Cell(raw)  # the common case, quickly
     if is_empty(raw):
         return Cell(error="不能为空")
     if isinstance(raw, float | int) and not isinstance(raw, bool):
@@ -248,6 +259,8 @@ def clean_name(raw: Any, label: str = "姓名") -> Cell:
 
 def clean_size(raw: Any) -> Cell:
     """家庭人口: an integer from 1 to 50 ("3人" and 3.0 accepted)."""
+    if type(raw) is float and raw.is_integer() and 1 <= raw <= 50:
+        return Cell(int(raw))
     if is_empty(raw):
         return Cell()
     if isinstance(raw, float) and raw.is_integer():
@@ -260,6 +273,8 @@ def clean_size(raw: Any) -> Cell:
 
 def clean_tags(raw: Any, label: str = "重点人群") -> Cell:
     """Key-group tags, common synonyms mapped to the list's words, comma-separated."""
+    if raw in _TAG_SET:
+        return Cell(raw)
     if is_empty(raw):
         return Cell()
     cell = Cell()
@@ -303,6 +318,8 @@ def clean_text(raw: Any, label: str, max_length: int) -> Cell:
 
 def clean_place(raw: Any) -> str | None:
     """A village or grid name as compared and stored: no spaces, full-width folded."""
+    if type(raw) is str and _clean_word(raw):
+        return raw if raw not in _PLACEHOLDERS else None
     if is_empty(raw):
         return None
     if isinstance(raw, float) and raw.is_integer():

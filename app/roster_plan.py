@@ -33,7 +33,7 @@ class MissingPlaces:
         return "；".join(parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonRow:
     """One person-row of the file, cleaned."""
 

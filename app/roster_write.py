@@ -14,7 +14,17 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, insert, literal, literal_column, select, update
+from sqlalchemy import (
+    Date,
+    String,
+    bindparam,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.idnumber import birth_date, gender, upgrade_old_id_number
@@ -165,6 +175,42 @@ def stamped_insert(table: Any, stamp: dict[str, Any]) -> Any:
     return insert(table).values(values)
 
 
+def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]], stamp: dict[str, Any]) -> None:
+    """Insert rows (dicts with the same keys in the same order) stamped with time and user.
+
+    On SQLite the rows go to the driver's executemany as tuples, dates as the ISO text
+    SQLAlchemy stores, the way the demo township is written: SQLAlchemy's per-row parameter
+    processing would double the time of a 50,000-household import. Elsewhere a Core INSERT.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(stamped_insert(table, stamp), rows)
+        return
+    names = list(rows[0])
+    tail: list[tuple[str, Any]] = [
+        (name, f"{stamp['updated_at']:%Y-%m-%d %H:%M:%S.%f}")
+        for name in ("created_at", "updated_at", "at")
+        if name in table.c
+    ]
+    tail.append(("changed_by" if "changed_by" in table.c else "username", stamp["changed_by"]))
+    columns = ", ".join([*names, *(name for name, _ in tail)])
+    marks = ", ".join("?" * (len(names) + len(tail)))
+    fixed = tuple(value for _, value in tail)
+    dates = [i for i, name in enumerate(names) if isinstance(table.c[name].type, Date)]
+    if dates:
+        values = []
+        for row in rows:
+            cells = list(row.values())
+            for i in dates:
+                if cells[i] is not None:
+                    cells[i] = cells[i].isoformat()
+            values.append((*cells, *fixed))
+    else:
+        values = [(*row.values(), *fixed) for row in rows]
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
+
+
 def _insert_new(
     session: Session, households: Sequence[PlannedHousehold], base: dict[str, Any]
 ) -> Job[tuple[int, list[tuple[str, str]]]]:
@@ -175,8 +221,6 @@ def _insert_new(
     residents_written = 0
     audit: list[tuple[str, str]] = []
     total = len(households)
-    insert_household = stamped_insert(Household.__table__, base)
-    insert_resident = stamped_insert(Resident.__table__, base)
     for done, chunk in enumerate(chunks(households, CHUNK)):
         household_rows, resident_rows = [], []
         uuids = iter(fast_uuids(len(chunk) + sum(len(h.rows) for h in chunk)))
@@ -197,8 +241,8 @@ def _insert_new(
                 )
                 resident_id += 1
             household_id += 1
-        conn.execute(insert_household, household_rows)
-        conn.execute(insert_resident, resident_rows)
+        bulk_insert(conn, Household.__table__, household_rows, base)
+        bulk_insert(conn, Resident.__table__, resident_rows, base)
         residents_written += len(resident_rows)
         written = min((done + 1) * CHUNK, total)
         yield Progress(written, total, f"已写入 {written} / {total} 户")
@@ -381,9 +425,8 @@ def write_plan(session: Session, plan: RosterPlan, user: str | None) -> Job[Rost
         {"action": "import", "table_name": "household", "record_uuid": uuid, "detail": detail}
         for uuid, detail in (*audit, *updated_audit)
     ]
-    insert_audit = stamped_insert(AuditLog.__table__, base)
     for chunk in chunks(audit_rows, CHUNK * 2):
-        conn.execute(insert_audit, list(chunk))
+        bulk_insert(conn, AuditLog.__table__, list(chunk), base)
     if big:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
     yield Progress(len(creates), max(len(creates), 1), "正在保存…")
