@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Integer, case, cast, func, literal, select
 
 from app.awards import REPORTER_SHOWN_AS, AwardRegister
+from app.case_figures import period_column
 from app.documents import Document, chinese_date, render_pdf
 from app.export import replacing, sheet_title
 from app.progress import Job, Progress
@@ -61,18 +62,19 @@ def totals(engine: Engine, start: date, end: date, by: str) -> list[Total]:
     if by not in keys:
         raise ValueError(by)
     key = keys[by]
-    stmt = (
-        select(
-            key, func.count(), func.sum(Award.amount_fen),
-            func.sum(case((Award.status == "paid", Award.amount_fen), else_=0)),
-        )
-        .where(
-            Award.deleted_at.is_(None), Award.status.in_(GRANTED),
-            Award.proposed_on.between(start, end), key.is_not(None),
-        )
-        .group_by(key)
-    )  # fmt: skip
     with engine.connect() as conn:
+        proposed = period_column(conn, Award.proposed_on, start, end)
+        stmt = (
+            select(
+                key, func.count(), func.sum(Award.amount_fen),
+                func.sum(case((Award.status == "paid", Award.amount_fen), else_=0)),
+            )
+            .where(
+                Award.deleted_at.is_(None), Award.status.in_(GRANTED),
+                proposed.between(start, end), key.is_not(None),
+            )
+            .group_by(key)
+        )  # fmt: skip
         rows = conn.execute(stmt).all()
         names = _names(conn, by, [r[0] for r in rows])
     found = [Total(names.get(k, str(k)), n, amount or 0, paid or 0) for k, n, amount, paid in rows]

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, case, func, literal_column, or_, select
+from sqlalchemy import Connection, Engine, case, func, literal_column, or_, select
 
 from db.models import DissuasionCase
 
@@ -132,22 +132,21 @@ _warned_sql = case(
 _moved_sql = or_(
     DissuasionCase.outcome == "transferred_after_warning", DissuasionCase.amount_lost_fen > 0
 )
-# SQLite's unary + keeps a term from using its index (https://sqlite.org/optoverview.html)
-_occurred_unindexed = literal_column("+dissuasion_case.occurred_at", DateTime)
-# a period with more than this share of the cases is read by scanning the table, which is
+# a period with more than this share of the rows is read by scanning the table, which is
 # quicker than looking every row up through the date index (bench/bench_cases.py)
 SCAN_SHARE = 0.3
 
 
-def _wide(conn: Connection, low: datetime, high: datetime) -> bool:
-    """Whether the period spans most of the recorded cases (by their first and last date)."""
-    first, last = conn.execute(
-        select(func.min(DissuasionCase.occurred_at), func.max(DissuasionCase.occurred_at))
-    ).one()
-    if first is None or last <= first:
-        return True
-    covered = min(high, last) - max(low, first)
-    return covered.total_seconds() > SCAN_SHARE * (last - first).total_seconds()
+def period_column(conn: Connection, column: Any, low: Any, high: Any) -> Any:
+    """`column` to filter a period on: itself (its index is used), or, when the period spans
+    most of the recorded rows by their first and last date, the same column behind SQLite's
+    unary + (https://sqlite.org/optoverview.html), so the table is scanned instead."""
+    first, last = conn.execute(select(func.min(column), func.max(column))).one()
+    if first is not None and last > first:
+        covered = min(high, last) - max(low, first)
+        if covered.total_seconds() <= SCAN_SHARE * (last - first).total_seconds():
+            return column
+    return literal_column(f"+{column.table.name}.{column.name}", column.type)
 
 
 def case_rows(engine: Engine, start: date, end: date, *extra: Any) -> list[tuple]:
@@ -160,7 +159,7 @@ def case_rows(engine: Engine, start: date, end: date, *extra: Any) -> list[tuple
     """
     low, high = period_bounds(start, end)
     with engine.connect() as conn:
-        occurred = _occurred_unindexed if _wide(conn, low, high) else DissuasionCase.occurred_at
+        occurred = period_column(conn, DissuasionCase.occurred_at, low, high)
         stmt = select(
             _outcome_sql,
             func.coalesce(DissuasionCase.amount_saved_fen, 0),

@@ -21,6 +21,11 @@ YEARS = (2023, 2024, 2025)
 VILLAGES = 24
 PEOPLE = 600
 RESIDENTS = 30_000
+# a case's narrative is a few sentences: it makes the rows as wide as a real register's
+STORY = (
+    "资金端预警提示{village}一居民疑似遭遇诈骗，民警会同网格员、反诈志愿者第一时间电话联系并"
+    "上门见面劝阻，当事人醒悟后未转账，资金安全。经核实，对方以高额返利为诱饵要求先行垫付。"
+)
 # the index the figures would want (see the report of issue 6)
 COVERING_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_dissuasion_case_live_figures ON dissuasion_case "
@@ -29,14 +34,15 @@ COVERING_INDEX = (
 )
 
 
-def timed(function, runs: int) -> float:
-    """The median seconds of `runs` calls."""
+def timed(function, runs: int) -> tuple[float, float]:
+    """The median and the quickest seconds of `runs` calls (the machine is shared: the quickest
+    run is the one least slowed by others)."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def _stamp(**values):
@@ -104,7 +110,9 @@ def build(path, cases: int, awards: int) -> None:
             rows.append(_stamp(
                 occurred_at=at, alert_source=rng.choice(sources),
                 resident_id=rng.choice(residents) if linked else None,
-                person_name=f"当事人{n}", person_phone=f"139{n:08d}",
+                person_name=f"当事人{n}", person_phone=f"139{n:08d}", person_gender="女",
+                person_age=rng.randrange(18, 90), contact_channel="微信",
+                narrative=STORY.format(village=f"第{n % VILLAGES}村"),
                 village_id=rng.choice(villages), fraud_type_id=rng.choice(types),
                 amount_at_risk_fen=risk, amount_saved_fen=saved, amount_lost_fen=risk - saved,
                 was_warned=outcome == "transferred_after_warning" or rng.random() < 0.6,
@@ -155,7 +163,7 @@ def main() -> None:
         build(path, args.cases, args.awards)
         print(f"built {path} in {time.perf_counter() - started:.1f} s")
 
-    from app.awards import totals
+    from app.award_reports import totals
     from app.case_stats import case_statistics
     from app.cases import CaseRegister
     from app.registers import RegisterQuery
@@ -194,7 +202,8 @@ def main() -> None:
     def report(suffix: str = "") -> None:
         for name, function in measures.items():
             function()  # warm the page cache, as the window's first read does
-            print(f"{name}{suffix}: {timed(function, args.runs) * 1000:.0f} ms")
+            median, quickest = timed(function, args.runs)
+            print(f"{name}{suffix}: {median * 1000:.0f} ms (quickest {quickest * 1000:.0f} ms)")
 
     report()
     if args.index:
