@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from app.people import Contact
@@ -26,6 +25,37 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 11
 ID_ROLE = Qt.ItemDataRole.UserRole + 12
 ContactsOf = Callable[[], Sequence[Contact]]
 DialogFactory = Callable[..., FormDialog]
+
+
+class ContactListModel(QAbstractListModel):
+    """Contacts for a completer: shown by label, matched and inserted by name.
+
+    A list model over the Python list rather than a QStandardItemModel: PySide6 6.12 crashes at
+    exit when many QStandardItems hold Python data.
+    """
+
+    def __init__(self, contacts: Sequence[Contact], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.contacts = list(contacts)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """One row per contact."""
+        return 0 if parent.isValid() else len(self.contacts)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """The label to show, the name to match and insert, or the id."""
+        if not index.isValid() or not 0 <= index.row() < len(self.contacts):
+            return None
+        contact = self.contacts[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return contact.label
+        if role in (NAME_ROLE, Qt.ItemDataRole.EditRole):
+            return contact.name
+        if role == ID_ROLE:
+            return contact.id
+        return None
 
 
 class ContactPicker(QObject):
@@ -43,13 +73,8 @@ class ContactPicker(QObject):
         self.on_pick = on_pick
         self.by_id = {c.id: c for c in contacts}
         self.picked: Contact | None = None
-        model = QStandardItemModel(self)
-        for contact in contacts:
-            item = QStandardItem(contact.label)
-            item.setData(contact.name, NAME_ROLE)
-            item.setData(contact.id, ID_ROLE)
-            model.appendRow(item)
-        self.completer = QCompleter(model, self)
+        self.model = ContactListModel(contacts, self)
+        self.completer = QCompleter(self.model, self)
         # matched and inserted by the name, listed with unit, post and masked phone
         self.completer.setCompletionRole(NAME_ROLE)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
