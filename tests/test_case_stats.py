@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.case_figures import dissuasion_summary
+from app.case_figures import dissuasion_summary, period_column
 from app.case_stats import as_json, case_statistics
 from app.cases import CaseService
 from db.engine import unit_of_work
-from db.models import FraudType, Household, Resident, Unit
+from db.models import DissuasionCase, FraudType, Household, Resident, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,3 +212,12 @@ def test_cli_refuses_bad_dates_in_chinese(cases, database_url):
     assert done.returncode == 2 and "晚于结束日期" in done.stderr
     done = _cli(database_url, "--from", "2024-01-01", "--to", "2024-12-31")
     assert done.returncode == 0 and "66.67%（未达标" in done.stdout
+
+
+def test_a_wide_period_scans_the_table_and_a_narrow_one_uses_the_date_index(cases):
+    column = DissuasionCase.occurred_at
+    with cases.connect() as conn:
+        narrow = period_column(conn, column, datetime(2024, 3, 1), datetime(2024, 3, 31))
+        wide = period_column(conn, column, datetime(2023, 1, 1), datetime(2025, 12, 31))
+    assert narrow is column
+    assert str(wide) == "+dissuasion_case.occurred_at"
