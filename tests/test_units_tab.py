@@ -400,3 +400,29 @@ def test_an_import_with_bad_rows_writes_the_good_ones_or_nothing(
         pass
     assert names(tab) == ["清溪镇中心小学", "清溪镇民政办"]
     assert answers.messages[-1] == ("导入完成", "新增 1 个、更新 0 个成员单位")
+
+
+def test_a_staff_list_is_imported_into_the_selected_unit(qtbot, tab, engine, answers, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "职务", "手机", "签订承诺书日期", "安装反诈APP日期"])
+    sheet.append(["周老师", "教师", "13800000021", "2024-03-05", ""])
+    sheet.append(["吴老师", "教师", "13800000022", "", "2024/3/6"])
+    answers.open_path = str(tmp_path / "staff.xlsx")
+    book.save(answers.open_path)
+    select_name(tab, "清溪镇中心小学")
+    tab.detail.setCurrentWidget(tab.staff)
+    answers.modes = ["all_or_nothing"]
+    click(qtbot, tab.staff.import_button)
+    summary, rows, errors = answers.previews[-1]
+    assert summary == "可导入 2 条职工：新增 2 条" and errors == []
+    assert rows[0][2:5] == ["周老师", "教师", "138****0021"]  # the phone masked on screen
+    with qtbot.waitSignal(tab.staff.import_job.done, timeout=10000):
+        pass
+    assert tab.staff.view.model.count == 2
+    assert "已签订承诺书 1 人（50.0%）" in tab.staff.summary.text()
+    assert "未签订承诺书：吴老师" in tab.staff.summary.text()
+    assert answers.messages[-1] == ("导入完成", "清溪镇中心小学：新增 2 名，更新 0 名职工")
+    assert tab.shares.table.item(0, 1).text() == "2"
