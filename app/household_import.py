@@ -113,7 +113,7 @@ def _person(number: int, cells: dict[str, Any], options: RosterOptions) -> Perso
         cell = clean_text(cells["notes"], "备注", 2000)
         checked.append(("备注", cell))
         row.notes_text = "；".join(t for t in (cell.value, row.notes_text) if t) or None
-    row.village = clean_place(cells.get("village")) or options.village
+    row.village = clean_place(cells.get("village"))
     row.grid = clean_place(cells.get("grid"))
     row.household_number = clean_place(cells.get("household_number"))
     for label, cell in checked:
@@ -136,18 +136,13 @@ def _read_rows(
     fill = MergedFill(sheet.merged, layout.header_row)
     yield Progress(0, total, "正在读取名单…")
     for count, (number, cells) in enumerate(data_rows(sheet, layout, positions, fill)):
-        person = _person(number, cells, options)
-        if person.village is None and person.status != "rejected":
-            person.refuse("村居：未填写（文件中没有村居时，请在导入时指定村居）")
-        people.append(person)
+        people.append(_person(number, cells, options))
         if count % PROGRESS_EVERY == 0:
             yield Progress(number - layout.header_row, total, f"已读取 {count} 行…")
     return people
 
 
-def _layout_of(
-    path: Path, book: SheetFile, engine: Engine, options: RosterOptions
-) -> RosterLayout:
+def _layout_of(path: Path, book: SheetFile, engine: Engine, options: RosterOptions) -> RosterLayout:
     if options.layout is not None:
         layout = options.layout
     else:
@@ -175,7 +170,7 @@ def plan_import(
     if not rows:
         raise ValidationError({"": f"“{path.name}”的表头下面没有任何数据行。"})
     yield Progress(0, 1, "正在核对重复和村居、网格…")
-    plan = RosterPlan(layout, rows, plan_rows(rows, layout))
+    plan = RosterPlan(layout, rows, plan_rows(rows, layout, options.village))
     resolve_against_database(session, plan, options.duplicates)
     return plan
 

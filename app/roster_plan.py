@@ -129,19 +129,27 @@ def _is_head_like(row: PersonRow) -> bool:
 
 
 def _group(rows: list[PersonRow]) -> list[list[PersonRow]]:
-    """Rows grouped into households: by 户号 (in its village), else a head and the rows below."""
+    """Rows grouped into households: by 户号 (in its village), else a head and the rows below.
+
+    A member row whose village cell is empty belongs to the latest household of its 户号.
+    """
     groups: list[list[PersonRow]] = []
     by_number: dict[tuple[str | None, str], list[PersonRow]] = {}
+    latest: dict[str, list[PersonRow]] = {}
     current: list[PersonRow] | None = None
     for row in rows:
-        if row.household_number is not None:
-            key = (row.village, row.household_number)
-            group = by_number.get(key)
+        number = row.household_number
+        if number is not None:
+            group = (
+                by_number.get((row.village, number))
+                if row.village is not None
+                else latest.get(number)
+            )
             if group is None:
-                group = by_number[key] = []
+                group = by_number[(row.village, number)] = []
                 groups.append(group)
             group.append(row)
-            current = group
+            latest[number] = current = group
         elif _is_head_like(row):
             current = [row]
             groups.append(current)
@@ -152,7 +160,9 @@ def _group(rows: list[PersonRow]) -> list[list[PersonRow]]:
     return groups
 
 
-def _household(group: list[PersonRow], has_relation: bool) -> PlannedHousehold | None:
+def _household(
+    group: list[PersonRow], has_relation: bool, default_village: str | None
+) -> PlannedHousehold | None:
     """The household of a group, its head chosen; rows that cannot belong are refused."""
     heads = [r for r in group if r.relation == "head"]
     if not heads and (not has_relation or group[0].relation is None):
@@ -167,6 +177,9 @@ def _household(group: list[PersonRow], has_relation: bool) -> PlannedHousehold |
     for extra in heads[1:]:
         extra.refuse(f"同一户有两个户主（第{head.row_number}行已是户主）")
     members = [r for r in group if r is not head and r not in heads[1:]]
+    village = head.village or default_village  # members live where their head does
+    if village is None:
+        head.refuse("村居：未填写（文件中没有村居或空着时，请在导入时指定村居）")
     if head.status == "rejected":
         for row in members:
             row.refuse(f"所属户主（第{head.row_number}行）未导入")
@@ -174,7 +187,8 @@ def _household(group: list[PersonRow], has_relation: bool) -> PlannedHousehold |
     for row in members:
         if row.relation is None and has_relation and row.status != "rejected":
             row.notes.append("与户主关系：未填写")
-    return PlannedHousehold(head, members, head.village or "", head.grid, 0, None)
+    assert village is not None
+    return PlannedHousehold(head, members, village, head.grid, 0, None)
 
 
 def _person_key(row: PersonRow, village: str) -> tuple[str, ...] | None:
@@ -233,12 +247,17 @@ def _finish(household: PlannedHousehold) -> None:
     household.tags = ",".join(tags)[:200] or None
 
 
-def plan_rows(rows: list[PersonRow], layout: RosterLayout) -> list[PlannedHousehold]:
-    """Group cleaned rows into households and refuse the file's own duplicates."""
+def plan_rows(
+    rows: list[PersonRow], layout: RosterLayout, default_village: str | None = None
+) -> list[PlannedHousehold]:
+    """Group cleaned rows into households and refuse the file's own duplicates.
+
+    `default_village` is the village of heads whose village cell is empty (or absent).
+    """
     has_relation = "relation" in layout.keys
     households = []
     for group in _group(rows):
-        household = _household(group, has_relation)
+        household = _household(group, has_relation, default_village)
         if household is not None:
             households.append(household)
     _refuse_duplicates(households)

@@ -445,3 +445,22 @@ def test_cli_import_as_a_clerk_runs_it(tmp_path):
     assert refused.returncode == 1 and "--village" in refused.stderr
     given = wuzha("--db", str(db), "import", "households", str(no_village), "--village", "白鹤村")
     assert given.returncode == 0 and "跳过 1 行" in given.stdout  # 王建国 is already there
+
+
+def test_family_numbers_are_per_village_and_members_follow_their_head(engine, tmp_path):
+    file = tmp_path / "两村花名册.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["村居", "户号", "姓名", "与户主关系", "身份证号码"])
+    sheet.append(["桃源村", 1, "张三", "户主", id_of(date(1960, 1, 1), 11)])
+    sheet.append([None, 1, "李四", "配偶", id_of(date(1961, 1, 1), 22)])
+    sheet.append(["白鹤村", 1, "王五", "户主", id_of(date(1962, 1, 1), 31)])
+    sheet.append([None, 1, "王小", "子女", id_of(date(1990, 1, 1), 41)])
+    sheet.append(["桃源村", 1, "张小", "孙女", id_of(date(2012, 1, 1), 52)])
+    sheet.append([None, 2, "赵六", "户主", id_of(date(1963, 1, 1), 61)])  # no village at all
+    workbook.save(file)
+    plan = run_to_end(preview_household_import(engine, file, RosterOptions(create_missing=True)))
+    sizes = {(h.village, h.head.name): h.size for h in plan.writes}
+    assert sizes == {("桃源村", "张三"): 3, ("白鹤村", "王五"): 2}
+    assert plan.rows[-1].reason.startswith("村居：未填写")
+    assert [plan.count(s) for s in ("imported", "rejected")] == [5, 1]
