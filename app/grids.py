@@ -81,13 +81,13 @@ class GridRegister(SqlRegister):
         RegisterColumn("village", "村居", 9),
         RegisterColumn("name", "网格名称", 8),
         RegisterColumn("code", "编号", 7),
+        RegisterColumn("households", "住户数", 6, numeric=True),
+        RegisterColumn("visited", "本年已走访", 8, numeric=True),
         RegisterColumn("worker", "网格员", 7),
         RegisterColumn("worker_mobile", "网格员手机", 12, personal="phone"),
         RegisterColumn("police", "民警/辅警", 7),
         RegisterColumn("police_kind", "身份", 4),
         RegisterColumn("police_mobile", "民警手机", 12, personal="phone"),
-        RegisterColumn("households", "住户数", 6, numeric=True),
-        RegisterColumn("visited", "本年已走访", 8, numeric=True),
         RegisterColumn("notes", "备注", 16),
     )
     default_sort = "position"

@@ -110,7 +110,7 @@ class MemberRegister(SqlRegister):
     columns = (
         RegisterColumn("group_role", "小组职务", 10, sortable=False),
         RegisterColumn("name", "姓名", 8, sortable=False),
-        RegisterColumn("post", "职务", 30, sortable=False),
+        RegisterColumn("post", "职务", 24, sortable=False),
         RegisterColumn("mobile", "手机", 13, personal="phone", sortable=False),
         RegisterColumn("started_on", "任职日期", 11, sortable=False),
         RegisterColumn("ended_on", "离任日期", 11, sortable=False),
