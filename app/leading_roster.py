@@ -4,7 +4,7 @@
     组　　　长：徐学军　党委副书记、镇长
     常务副组长：王维维　党委副书记（政法）
     副　组　长：钟书辰　平安办主任
-    　　　　　　周峰　　白鹤派出所所长
+    ……（第二位副组长起不再写“副　组　长：”，姓名与上一行对齐）
     领导小组下设办公室，办公室设在平安办，由平安办主任钟书辰兼任办公室主任。
 
 Labels are spread to one width and names set in a three-character cell, as the seeds set

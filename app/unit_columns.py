@@ -16,7 +16,6 @@ from app.validation import FormField
 from app.vocab import UNIT_ROLES
 from app.xlsx_writer import SheetTable
 
-__all__ = ["MULTIPLE_ROLES", "RolePerson", "person_fields"]
 _SEPARATOR = re.compile(r"[、,，;；]")
 
 UNIT_COLUMN_KEYS = ("name", "kind", "address", "phone", "duties")
