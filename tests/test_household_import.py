@@ -464,3 +464,18 @@ def test_family_numbers_are_per_village_and_members_follow_their_head(engine, tm
     assert sizes == {("桃源村", "张三"): 3, ("白鹤村", "王五"): 2}
     assert plan.rows[-1].reason.startswith("村居：未填写")
     assert [plan.count(s) for s in ("imported", "rejected")] == [5, 1]
+
+
+@pytest.mark.parametrize("rebuild_from", [1, 10_000])
+def test_the_search_index_knows_imported_households(engine, tmp_path, monkeypatch, rebuild_from):
+    # a big import drops the index's triggers and rebuilds it once; a small one keeps them
+    monkeypatch.setattr(roster_write, "REBUILD_FROM", rebuild_from)
+    seed_village(engine)
+    file = build_messy_roster(tmp_path / "roster.xlsx")
+    run_to_end(import_households(engine, file, "clerk", RosterOptions(create_missing=True)))
+    with sqlite3.connect(engine.url.database) as conn:
+        indexed = conn.execute("SELECT count(*) FROM household_search").fetchone()[0]
+        texts = [t for (t,) in conn.execute("SELECT text FROM household_search")]
+        triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+        assert triggers.fetchone()[0] > 0  # back after a rebuild
+    assert indexed == 11 and any("韩梅梅" in t for t in texts)
