@@ -90,6 +90,14 @@ def _holder(role: str) -> ColumnElement:
     )
 
 
+def _staff_count() -> ColumnElement:
+    return (
+        select(func.count())
+        .where(Employee.unit_id == Unit.id, Employee.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+
+
 def _liaison_mobile() -> ColumnElement:
     return (
         select(Person.mobile)
@@ -118,6 +126,7 @@ class UnitRegister(SqlRegister):
         RegisterColumn("liaison_mobile", "联络员手机", 13, personal="phone"),
         RegisterColumn("phone", "联系电话", 14),
         RegisterColumn("address", "地址", 22),
+        RegisterColumn("staff", "职工人数", 8, numeric=True),
         RegisterColumn("duties", "职责分工", 40),
     )
     default_sort = "sort_order"
@@ -134,6 +143,7 @@ class UnitRegister(SqlRegister):
             _liaison_mobile().label("liaison_mobile"),
             Unit.phone.label("phone"),
             Unit.address.label("address"),
+            _staff_count().label("staff"),
             Unit.duties.label("duties"),
             Unit.sort_order.label("sort_order"),
         ).where(Unit.deleted_at.is_(None))

@@ -51,18 +51,24 @@ def test_export_writes_every_row_with_chinese_headers(register, folder):
     sheet = load_workbook(path).active
     assert sheet.title == "成员单位"
     header = [c.value for c in sheet[1]]
-    assert header == ["单位名称", "类别", "地址", "联系电话", "四员", "职责分工"]
+    assert header == [
+        "单位名称", "类别", "四员", "第一责任人", "联络员", "联络员手机", "联系电话", "地址",
+        "职工人数", "职责分工",
+    ]  # fmt: skip
     assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 1 + 4502
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     police = rows["清溪镇派出所"]
-    assert police == ("清溪镇派出所", "派出所", "清溪镇人民路1号", "0571-88881234", 0, "=SUM(A1)")
-    assert isinstance(police[4], int)  # numbers stay numbers
-    duties_cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "清溪镇派出所")[5]
+    assert police == (
+        "清溪镇派出所", "派出所", "缺第一责任人、具体责任人、联络员、宣讲员", None, None, None,
+        "0571-88881234", "清溪镇人民路1号", 0, "=SUM(A1)",
+    )  # fmt: skip
+    assert isinstance(police[8], int)  # numbers stay numbers
+    duties_cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "清溪镇派出所")[9]
     assert duties_cell.data_type == "s"  # typed text is never run as a formula
     assert rows["企业4499"][1] == "企业"
-    assert rows["清溪镇中心小学"][2] is None
+    assert rows["清溪镇中心小学"][7] is None
     assert sheet.column_dimensions["A"].width > sheet.column_dimensions["E"].width
 
 
