@@ -228,6 +228,7 @@ class CluesView(QWidget):
         self.ask = options.get("ask", ask_with_message_box)
         self.inform = options.get("inform", inform_with_message_box)
         self.clues = RegisterView(ClueRegister(engine), ClueService(engine, user), **options)
+        newest_first(self.clues, "received_on")
         self.reporter_button = QPushButton("登记举报人…")
         self.reveal_button = QPushButton("查看举报人…")
         self.reporter_button.clicked.connect(self.edit_reporter)
@@ -297,6 +298,7 @@ class AwardsTab(QWidget):
         self.commendations = RegisterView(
             CommendationRegister(engine), CommendationService(engine, user), **options
         )
+        newest_first(self.commendations, "issued_on")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.awards, "奖励")
         self.tabs.addTab(self.clues, "举报线索")
