@@ -169,14 +169,8 @@ class HouseholdRegister(SqlRegister):
         if key == "grid":
             return Household.grid_id == value
         if key == "tag":
-            return or_(
-                _like(Household.tags, value),
-                exists().where(
-                    Resident.household_id == Household.id,
-                    Resident.deleted_at.is_(None),
-                    _like(Resident.tags, value),
-                ),
-            )
+            # the household's own tags or a resident's, kept as bits by db/household_index
+            return Household.key_group_mask.op("&")(household_index.key_group_bit(value)) != 0
         if key == "visited":
             since = date(self._today().year, 1, 1)
             visited = Household.last_visited_on >= since
@@ -211,7 +205,52 @@ class HouseholdRegister(SqlRegister):
         return super().sort_column(stmt, key)
 
     def count(self, query: RegisterQuery) -> int:
-        """How many households match; counted without the village and grid joins."""
+        """How many households match; counted without the village and grid joins, and from the
+        search index alone for a search of short words without filters."""
+        words = [normalize_search_word(w).lower() for w in query.text.split()]
+        filtered = any(v not in (None, "") for v in query.filters.values())
+        if self.indexed and words and not filtered and all(len(w) < 3 for w in words):
+            sets = " INTERSECT ".join(
+                f"SELECT doc FROM {household_index.TERMS_TABLE} "
+                f"WHERE term >= :lo{n} AND term < :hi{n}"
+                for n in range(len(words))
+            )
+            bounds = {f"lo{n}": w for n, w in enumerate(words)}
+            bounds |= {f"hi{n}": w + "\U0010ffff" for n, w in enumerate(words)}
+            with self.engine.connect() as conn:
+                return conn.execute(
+                    text(f"SELECT count(DISTINCT doc) FROM ({sets})"), bounds
+                ).scalar_one()
         stmt = self._where(select(Household.id).where(Household.deleted_at.is_(None)), query)
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+
+
+def household_summary(session: Session, household_id: int) -> str:
+    """Two lines about one household for the top of its panel (phone masked)."""
+    from app.privacy import mask_phone
+
+    row = session.execute(
+        select(Household, Unit.name.label("village"), Grid.name.label("grid"))
+        .join(Unit, Household.village_id == Unit.id)
+        .outerjoin(Grid, Household.grid_id == Grid.id)
+        .where(Household.id == household_id)
+    ).first()
+    if row is None or row.Household.deleted_at is not None:
+        return "该户不存在或已被删除"
+    h = row.Household
+    place = f"{row.village} / {row.grid}" if row.grid else row.village
+    tags = f"　重点人群：{h.tags.replace(',', '、')}" if h.tags else ""
+    phone = f"　{mask_phone(h.phone)}" if h.phone else ""
+    first = f"{h.head_name}　{place}　{h.address}　{h.resident_count}人{phone}{tags}"
+
+    def when(day: date | None, missing: str) -> str:
+        return f"{day:%Y-%m-%d}" if day else missing
+
+    second = (
+        f"最近走访：{when(h.last_visited_on, '无')}　"
+        f"告知书：{when(h.notice_delivered_on, '未送达')}　"
+        f"承诺书：{when(h.commitment_signed_on, '未签')}　"
+        f"未装APP：{h.residents_without_app}人"
+    )
+    return f"{first}\n{second}"

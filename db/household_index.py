@@ -10,10 +10,12 @@ Two things, both needed for the 入户走访 tab to answer at 300,000 households
   contains it (the text ends with two separators so that the last characters start trigrams
   too). Never use `LIKE` on the FTS table: SQLite 3.40 answers `LIKE '%建国%'` there with nothing.
 - The letter and APP state of each household, as columns of `household`
-  (`notice_delivered_on`, `commitment_signed_on`, `resident_count`, `residents_without_app`),
-  so the filters "告知书未送达", "承诺书未签" and "有人未装APP" read an index instead of probing the
-  letter and resident tables for every household (450–670 ms at 300,000 households, measured),
-  and the coverage figures of a whole township read one covering index.
+  (`notice_delivered_on`, `commitment_signed_on`, `resident_count`, `residents_without_app`,
+  `key_group_mask`), so the filters "告知书未送达", "承诺书未签", "有人未装APP" and 重点人群 read an
+  index instead of probing the letter and resident tables for every household (290–670 ms at
+  300,000 households, measured), and the township's coverage reads one covering index.
+
+Deleted households have no search line, so a search counts its matches from the index alone.
 
 Triggers keep both right whoever writes: the visit form, the letters tab, an import, the demo.
 A bulk writer may drop them for speed with `suspended_triggers`, which rebuilds everything at
@@ -55,9 +57,34 @@ def search_text_sql(household: str) -> str:
     )
 
 
+# The key groups (重点人群) in bit order: the same list as app.vocab.RESIDENT_TAGS (a test checks
+# that). Append only: a bit's meaning is stored in every household's key_group_mask.
+KEY_GROUPS = (
+    "老年人", "学生", "留守妇女", "陪读妈妈", "待业人员", "财务人员", "企业负责人", "退休人员",
+    "个体工商户", "涉诈高危人员",
+)  # fmt: skip
+
+
+def key_group_bit(tag: str) -> int:
+    """The bit of a key group in `household.key_group_mask`."""
+    return 1 << KEY_GROUPS.index(tag)
+
+
+def _mask_sql(household: str) -> str:
+    """The key groups of a household and of its live residents, as a bit mask."""
+    tags = (
+        f"coalesce((SELECT hh.tags FROM household hh WHERE hh.id = {household}), '') || ',' || "
+        f"coalesce((SELECT group_concat(r.tags, ',') FROM resident r "
+        f"WHERE r.household_id = {household} AND r.deleted_at IS NULL), '')"
+    )
+    bits = " + ".join(f"(instr(t, '{tag}') > 0) * {1 << n}" for n, tag in enumerate(KEY_GROUPS))
+    return f"(SELECT {bits} FROM (SELECT {tags} AS t))"
+
+
 def _state_sql(household: str) -> str:
-    """SET clause recomputing a household's letter and APP columns."""
+    """SET clause recomputing a household's letter, resident, APP and key-group columns."""
     return f"""
+        key_group_mask = {_mask_sql(household)},
         notice_delivered_on = (
             SELECT max(coalesce(l.delivered_on, l.signed_on, date(l.updated_at))) FROM letter l
             WHERE l.household_id = {household} AND l.kind = 'notice'
@@ -75,29 +102,31 @@ def _state_sql(household: str) -> str:
               AND r.app_installed_on IS NULL)"""
 
 
-def _refresh(household: str) -> str:
-    """Statements refreshing one household's search line and state columns."""
+def _state(household: str) -> str:
+    """The statement refreshing one household's state columns."""
+    return f"UPDATE household SET {_state_sql(household)} WHERE id = {household};"
+
+
+def _line(household: str) -> str:
+    """Statements putting one household's search line in again (none once it is deleted)."""
     return f"""
-        UPDATE {SEARCH_TABLE} SET text = {search_text_sql(household)} WHERE id = {household};
-        UPDATE household SET {_state_sql(household)} WHERE id = {household};"""
+        DELETE FROM {SEARCH_TABLE} WHERE id = {household};
+        INSERT INTO {SEARCH_TABLE}(id, text)
+            SELECT id, {search_text_sql("household.id")} FROM household
+            WHERE id = {household} AND deleted_at IS NULL;"""
 
-
-_LETTER_STATE = "UPDATE household SET {state} WHERE id = {hh};"
 
 TRIGGERS: dict[str, str] = {
-    # the search line follows its household
-    "household_search_ai": f"""
-        AFTER INSERT ON household BEGIN
-            INSERT INTO {SEARCH_TABLE}(id, text) VALUES (new.id, {search_text_sql("new.id")});
-        END""",
-    "household_search_au": f"""
-        AFTER UPDATE OF head_name, address, phone, head_id_number ON household BEGIN
-            UPDATE {SEARCH_TABLE} SET text = {search_text_sql("new.id")} WHERE id = new.id;
-        END""",
-    "household_search_ad": f"""
-        AFTER DELETE ON household BEGIN
-            DELETE FROM {SEARCH_TABLE} WHERE id = old.id;
-        END""",
+    # a household's own search line and state (its key groups, from its tags)
+    "household_index_ai": f"""
+        AFTER INSERT ON household BEGIN {_line("new.id")} {_state("new.id")} END""",
+    "household_index_au": f"""
+        AFTER UPDATE OF head_name, address, phone, head_id_number, deleted_at ON household
+        BEGIN {_line("new.id")} END""",
+    "household_tags_au": f"""
+        AFTER UPDATE OF tags ON household BEGIN {_state("new.id")} END""",
+    "household_index_ad": f"""
+        AFTER DELETE ON household BEGIN DELETE FROM {SEARCH_TABLE} WHERE id = old.id; END""",
     # the FTS index follows the search lines (external content: the old text must be given)
     "household_fts_ai": f"""
         AFTER INSERT ON {SEARCH_TABLE} BEGIN
@@ -112,31 +141,38 @@ TRIGGERS: dict[str, str] = {
         AFTER DELETE ON {SEARCH_TABLE} BEGIN
             INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text);
         END""",
-    # residents: their names are searched, and they count for 有人未装APP
+    # residents: their names are searched; they count for 人数, 有人未装APP and 重点人群
     "resident_index_ai": f"""
-        AFTER INSERT ON resident BEGIN {_refresh("new.household_id")} END""",
+        AFTER INSERT ON resident BEGIN
+            UPDATE {SEARCH_TABLE} SET text = {search_text_sql("new.household_id")}
+                WHERE id = new.household_id;
+            {_state("new.household_id")}
+        END""",
     "resident_index_au": f"""
-        AFTER UPDATE OF name, app_installed_on, deleted_at, household_id ON resident BEGIN
-            {_refresh("new.household_id")}
-            {_refresh("old.household_id")}
+        AFTER UPDATE OF name, tags, app_installed_on, deleted_at, household_id ON resident BEGIN
+            UPDATE {SEARCH_TABLE} SET text = {search_text_sql("new.household_id")}
+                WHERE id = new.household_id;
+            {_state("new.household_id")}
+            UPDATE {SEARCH_TABLE} SET text = {search_text_sql("old.household_id")}
+                WHERE id = old.household_id AND old.household_id != new.household_id;
+            {_state("old.household_id")}
         END""",
     "resident_index_ad": f"""
-        AFTER DELETE ON resident BEGIN {_refresh("old.household_id")} END""",
+        AFTER DELETE ON resident BEGIN
+            UPDATE {SEARCH_TABLE} SET text = {search_text_sql("old.household_id")}
+                WHERE id = old.household_id;
+            {_state("old.household_id")}
+        END""",
     # letters: 告知书已送达 and 承诺书已签
     "letter_state_ai": f"""
-        AFTER INSERT ON letter WHEN new.household_id IS NOT NULL BEGIN
-            {_LETTER_STATE.format(state=_state_sql("new.household_id"), hh="new.household_id")}
-        END""",
+        AFTER INSERT ON letter WHEN new.household_id IS NOT NULL
+        BEGIN {_state("new.household_id")} END""",
     "letter_state_au": f"""
         AFTER UPDATE OF status, deleted_at, delivered_on, signed_on, household_id, kind ON letter
-        BEGIN
-            {_LETTER_STATE.format(state=_state_sql("new.household_id"), hh="new.household_id")}
-            {_LETTER_STATE.format(state=_state_sql("old.household_id"), hh="old.household_id")}
-        END""",
+        BEGIN {_state("new.household_id")} {_state("old.household_id")} END""",
     "letter_state_ad": f"""
-        AFTER DELETE ON letter WHEN old.household_id IS NOT NULL BEGIN
-            {_LETTER_STATE.format(state=_state_sql("old.household_id"), hh="old.household_id")}
-        END""",
+        AFTER DELETE ON letter WHEN old.household_id IS NOT NULL
+        BEGIN {_state("old.household_id")} END""",
 }
 
 
@@ -183,9 +219,10 @@ def rebuild(conn: Connection, since_id: int | None = None) -> None:
             f"SELECT 'delete', id, text FROM {SEARCH_TABLE}{where}"
         )
         conn.exec_driver_sql(f"DELETE FROM {SEARCH_TABLE}{where}")
+    live = f"{where} AND deleted_at IS NULL" if where else " WHERE deleted_at IS NULL"
     conn.exec_driver_sql(
         f"INSERT INTO {SEARCH_TABLE}(id, text) SELECT id, {search_text_sql('household.id')} "
-        f"FROM household{where}"
+        f"FROM household{live}"
     )
     if since_id is None:
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
@@ -235,6 +272,33 @@ def has_search_index(conn: Connection) -> bool:
         ).first()
         is not None
     )
+
+
+def refresh_statistics(conn: Connection) -> bool:
+    """ANALYZE when the query planner's statistics are missing or the number of households
+    has changed more than twofold since they were taken; returns whether it ran.
+
+    Without them SQLite drives a search from the `deleted_at` index through every household
+    (18–50 ms) instead of from the matches (under 1 ms when they are few).
+    """
+    if conn.dialect.name != "sqlite":
+        return False
+    households = conn.exec_driver_sql("SELECT count(*) FROM household").scalar() or 0
+    has_stats = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).first()
+    recorded = None
+    if has_stats:
+        stat = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'household' LIMIT 1"
+        ).scalar()
+        recorded = int(stat.split()[0]) if stat else None
+    if recorded is None and households < 1000:
+        return False
+    if recorded is not None and recorded / 2 <= households <= recorded * 2:
+        return False
+    conn.exec_driver_sql("ANALYZE")
+    return True
 
 
 def include_name(name: str | None, type_: str, _parent_names: object = None) -> bool:

@@ -147,3 +147,31 @@ def test_rebuild_since_an_id_touches_only_the_new_households(engine, household):
             text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
         ).scalar()
     assert triggers == len(household_index.TRIGGERS)
+
+
+def test_key_groups_are_the_vocabulary_in_bit_order(engine, household):
+    from app.vocab import RESIDENT_TAGS
+
+    assert household_index.KEY_GROUPS == RESIDENT_TAGS
+    with unit_of_work(engine) as s:
+        s.get(Household, household).tags = "老年人"
+        spouse = s.scalar(select(Resident).where(Resident.name == "李秀英"))
+        spouse.tags = "退休人员,财务人员"
+    with engine.connect() as conn:
+        mask = conn.execute(select(Household.key_group_mask)).scalar()
+    bits = {t for t in RESIDENT_TAGS if mask & household_index.key_group_bit(t)}
+    assert bits == {"老年人", "退休人员", "财务人员"}
+    with unit_of_work(engine) as s:
+        s.scalar(select(Resident).where(Resident.name == "李秀英")).deleted_at = utcnow()
+    with engine.connect() as conn:
+        assert conn.execute(select(Household.key_group_mask)).scalar() == 1
+
+
+def test_a_deleted_household_leaves_the_search_index(engine, household):
+    with unit_of_work(engine) as s:
+        s.get(Household, household).deleted_at = utcnow()
+    assert search_line(engine, household) is None
+    assert fts_ids(engine, '"白鹤村"') == []
+    with unit_of_work(engine) as s:
+        s.get(Household, household).deleted_at = None
+    assert fts_ids(engine, '"白鹤村"') == [household]

@@ -109,6 +109,10 @@ def test_full_width_digits_lower_case_x_and_several_words(town, register):
     assert both == sorted(set(brute_search(town, h.head_name[0])) &
                           set(brute_search(town, h.address[:3])))  # fmt: skip
     assert h.id in both
+    short = ids(register, RegisterQuery(text=f"{h.head_name[0]} {h.address[:2]}"))
+    assert short == sorted(set(brute_search(town, h.head_name[0])) &
+                           set(brute_search(town, h.address[:2])))  # fmt: skip
+    assert h.id in short
 
 
 def test_filters_match_their_definitions(town, register):

@@ -32,10 +32,17 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
         Index("ix_household_live_notice", "deleted_at", "notice_delivered_on"),
         Index("ix_household_live_commitment", "deleted_at", "commitment_signed_on"),
         Index("ix_household_live_app", "deleted_at", "residents_without_app"),
+        Index("ix_household_live_key_groups", "deleted_at", "key_group_mask"),
         # the coverage figures per village and grid read this index alone
         Index(
-            "ix_household_coverage", "deleted_at", "village_id", "grid_id", "last_visited_on",
-            "notice_delivered_on", "commitment_signed_on", "resident_count",
+            "ix_household_coverage",
+            "deleted_at",
+            "village_id",
+            "grid_id",
+            "last_visited_on",
+            "notice_delivered_on",
+            "commitment_signed_on",
+            "resident_count",
             "residents_without_app",
         ),
         Index("ix_household_grid_address", "grid_id", "address"),
@@ -60,6 +67,8 @@ class Household(RecordMixin, SoftDeleteMixin, Base):
     notice_delivered_on: Mapped[date | None] = mapped_column(Date)
     commitment_signed_on: Mapped[date | None] = mapped_column(Date)
     resident_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # one bit per 重点人群 (db.household_index.KEY_GROUPS) of the household or its residents
+    key_group_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     residents_without_app: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     residents: Mapped[list[Resident]] = relationship(back_populates="household")

@@ -27,11 +27,18 @@ INDEXES = {
     "ix_household_live_notice": ["deleted_at", "notice_delivered_on"],
     "ix_household_live_commitment": ["deleted_at", "commitment_signed_on"],
     "ix_household_live_app": ["deleted_at", "residents_without_app"],
+    "ix_household_live_key_groups": ["deleted_at", "key_group_mask"],
     "ix_household_grid_address": ["grid_id", "address"],
     "ix_household_address": ["address"],
     "ix_household_coverage": [
-        "deleted_at", "village_id", "grid_id", "last_visited_on", "notice_delivered_on",
-        "commitment_signed_on", "resident_count", "residents_without_app",
+        "deleted_at",
+        "village_id",
+        "grid_id",
+        "last_visited_on",
+        "notice_delivered_on",
+        "commitment_signed_on",
+        "resident_count",
+        "residents_without_app",
     ],
 }
 
@@ -40,7 +47,7 @@ def upgrade() -> None:
     # plain ALTER TABLE ADD COLUMN: the table is not rebuilt, so no trigger is lost
     op.add_column("household", sa.Column("notice_delivered_on", sa.Date(), nullable=True))
     op.add_column("household", sa.Column("commitment_signed_on", sa.Date(), nullable=True))
-    for column in ("resident_count", "residents_without_app"):
+    for column in ("resident_count", "residents_without_app", "key_group_mask"):
         op.add_column(
             "household", sa.Column(column, sa.Integer(), nullable=False, server_default="0")
         )
@@ -61,5 +68,6 @@ def downgrade() -> None:
     with op.batch_alter_table("household") as batch:
         batch.drop_column("residents_without_app")
         batch.drop_column("resident_count")
+        batch.drop_column("key_group_mask")
         batch.drop_column("commitment_signed_on")
         batch.drop_column("notice_delivered_on")
