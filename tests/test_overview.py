@@ -158,3 +158,12 @@ def test_the_tab_shows_cards_and_charts_and_a_card_opens_its_records(qtbot, engi
     assert (signal.args[0].tab, signal.args[0].subtab) == ("督导考核", "双降")
     image = tab.grab().toImage()
     assert not image.isNull() and image.width() >= 1200
+
+
+def test_chart_scales_step_by_round_numbers():
+    from ui.charts import nice_scale, value_text
+
+    assert [nice_scale(p) for p in (3, 12, 187, 230, 81.4, 0)] == [
+        (5, 5), (20, 4), (200, 4), (250, 5), (100, 5), (1.0, 5)
+    ]  # fmt: skip
+    assert [value_text(v) for v in (12, 3.25, 72.4, 1250.0)] == ["12", "3.25", "72.4", "1,250"]

@@ -24,12 +24,23 @@ class Series:
     values: Sequence[float]
 
 
-def nice_top(peak: float) -> float:
-    """The top of the scale: the smallest 1, 2, 2.5 or 5 × 10ⁿ not below `peak`."""
+# the tops a scale may have (× 10ⁿ) and how many gridline steps divide each evenly
+STEPS = {1: 5, 2: 4, 2.5: 5, 5: 5, 10: 5}
+
+
+def nice_scale(peak: float) -> tuple[float, int]:
+    """The top of the scale, the smallest 1, 2, 2.5 or 5 × 10ⁿ not below `peak`, and into how
+    many steps it divides so that every gridline is a round number (250: 50, 100, …)."""
     if peak <= 0:
-        return 1.0
+        return 1.0, 5
     power = 10 ** math.floor(math.log10(peak))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= peak)
+    step = next(step for step in STEPS if step * power >= peak)
+    return step * power, STEPS[step]
+
+
+def nice_top(peak: float) -> float:
+    """The top of the scale for `peak` (see `nice_scale`)."""
+    return nice_scale(peak)[0]
 
 
 def value_text(value: float) -> str:
@@ -80,13 +91,13 @@ class BarChart(QWidget):
                              Qt.AlignmentFlag.AlignCenter, "暂无数据")  # fmt: skip
             painter.end()
             return
-        top_value = nice_top(max(values))
-        ticks = [top_value * k / 4 for k in range(5)]
+        top_value, steps = nice_scale(max(values))
+        ticks = [top_value * k / steps for k in range(steps + 1)]
         scale_width = max(metrics.horizontalAdvance(value_text(t)) for t in ticks)
         left, right = scale_width + 12, self.width() - 10
         top, bottom = line * 2.6, self.height() - line * 1.6
-        for k, tick in enumerate(ticks):  # gridlines at quarters of the scale
-            y = bottom - (bottom - top) * k / 4
+        for k, tick in enumerate(ticks):  # gridlines at round numbers
+            y = bottom - (bottom - top) * k / steps
             painter.setPen(GRID if k else MUTED)
             painter.drawLine(int(left), int(y), int(right), int(y))
             painter.setPen(MUTED)
