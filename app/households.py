@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    or_,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from app.registers import RegisterColumn, RegisterFilter, RegisterQuery, SqlRegister, _escape_like
@@ -56,6 +67,11 @@ def grid_choices(session: Session, village_id: int | None = None) -> list[tuple[
 def normalize_search_word(word: str) -> str:
     """What a clerk means by a typed word: full-width digits and letters as ASCII."""
     return unicodedata.normalize("NFKC", word).strip()
+
+
+# The search index's tables, for building queries (each word gets its own bound values).
+_TERMS = table(household_index.TERMS_TABLE, column("term"), column("doc"))
+_FTS = table(household_index.FTS_TABLE, column("rowid"), column(household_index.FTS_TABLE))
 
 
 def _like(column: ColumnElement, word: str) -> ColumnElement:
@@ -132,17 +148,16 @@ class HouseholdRegister(SqlRegister):
         folded = word.lower()  # the trigram index folds ASCII case (x in an ID number)
         if len(folded) < 3:
             # every indexed trigram starting with the word marks a household containing it
-            starts = text(
-                f"SELECT doc FROM {household_index.TERMS_TABLE} WHERE term >= :lo AND term < :hi"
-            ).bindparams(lo=folded, hi=folded + "\U0010ffff")
+            starts = select(_TERMS.c.doc).where(
+                _TERMS.c.term >= folded, _TERMS.c.term < folded + "\U0010ffff"
+            )
             return Household.id.in_(starts)
         trigrams = " AND ".join(
             '"' + folded[i : i + 3].replace('"', '""') + '"' for i in range(len(folded) - 2)
         )
-        candidates = text(
-            f"SELECT rowid FROM {household_index.FTS_TABLE} "
-            f"WHERE {household_index.FTS_TABLE} MATCH :q"
-        ).bindparams(q=trigrams)
+        candidates = select(_FTS.c.rowid).where(
+            _FTS.c[household_index.FTS_TABLE].op("MATCH")(trigrams)
+        )
         # the trigrams may all occur without the word itself: check the candidates exactly
         return and_(Household.id.in_(candidates), exact)
 
