@@ -107,8 +107,11 @@ def test_headers_alignment_and_sort_in_sql(qtbot, units):
     register = CountingUnitRegister(units)
     model = RegisterTableModel(register)
     labels = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert labels == ["单位名称", "类别", "地址", "联系电话", "四员", "职责分工"]
-    right = model.data(model.index(0, 4), Qt.ItemDataRole.TextAlignmentRole)
+    assert labels == [
+        "单位名称", "类别", "四员", "第一责任人", "联络员", "联络员手机", "联系电话", "地址",
+        "职工人数", "职责分工",
+    ]  # fmt: skip
+    right = model.data(model.index(0, 8), Qt.ItemDataRole.TextAlignmentRole)
     assert right & Qt.AlignmentFlag.AlignRight
     left = model.data(model.index(0, 0), Qt.ItemDataRole.TextAlignmentRole)
     assert not left & Qt.AlignmentFlag.AlignRight

@@ -150,6 +150,11 @@ class UnitsTab(QWidget):
         """The unit list's table model (what the 成员单位 list shows)."""
         return self.units.model
 
+    @property
+    def service(self) -> UnitService:
+        """The unit list's service (adds, edits and deletes units)."""
+        return self.units.service
+
     # -- building ---------------------------------------------------------------------------
     def _add_unit_actions(self) -> None:
         self.import_button = QPushButton("导入…")
