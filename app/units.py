@@ -52,6 +52,7 @@ UNIT_FIELDS = (
 
 ROLE_COUNT = len(UNIT_ROLES)
 COMPLETE = "齐全"
+NONE_REPORTED = "四员均未报送"
 
 
 def _roles_named() -> ColumnElement:
@@ -75,7 +76,7 @@ def _missing_text() -> ColumnElement:
     for role, label in UNIT_ROLES.items():
         text = text + case((_has_role(role), ""), else_=label + "、")
     listed = func.rtrim(text, "、")
-    return case((listed == "", COMPLETE), else_="缺" + listed)
+    return case((listed == "", COMPLETE), (_roles_named() == 0, NONE_REPORTED), else_="缺" + listed)
 
 
 def _holder(role: str) -> ColumnElement:

@@ -61,7 +61,7 @@ def test_export_writes_every_row_with_chinese_headers(register, folder):
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     police = rows["清溪镇派出所"]
     assert police == (
-        "清溪镇派出所", "派出所", "缺第一责任人、具体责任人、联络员、宣讲员", None, None, None,
+        "清溪镇派出所", "派出所", "四员均未报送", None, None, None,
         "0571-88881234", "清溪镇人民路1号", 0, "=SUM(A1)",
     )  # fmt: skip
     assert isinstance(police[8], int)  # numbers stay numbers
