@@ -291,6 +291,14 @@ class PersonService(RecordService):
             FormField("notes", "备注", kind="multiline", max_length=2000),
         )
 
+    def holdings_text(self, person_id: int) -> str:
+        """`李芳担任：溪口村第1网格网格员；…`, or that he holds nothing."""
+        with unit_of_work(self.engine) as session:
+            person = self._get(session, person_id)
+            held = holdings(session, person_id)
+            name = person.name
+        return f"{name}担任：{'；'.join(held)}" if held else f"{name}目前没有担任职责。"
+
     def check_delete(self, session: Session, obj: Person) -> str | None:
         """A contact who still holds a seat cannot be deleted."""
         held = holdings(session, obj.id)

@@ -217,6 +217,7 @@ def test_a_contact_who_holds_a_seat_is_not_deleted(qtbot, tab, engine, town, ans
     tab.tabs.setCurrentIndex(3)
     names = cells(contacts, 0)
     contacts.table.selectRow(names.index("李芳"))
+    assert tab.holdings.text() == "李芳担任：溪口村第1网格网格员"
     answers.replies = [True]
     click(qtbot, contacts.delete_button)
     assert answers.messages[-1] == (

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.people import PersonRegister, PersonService
+from app.records import RecordNotFound
 from ui.register.register_view import RegisterView
 from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 from ui.tabs.org_grids import GridsPanel
@@ -55,8 +56,11 @@ class OrgTab(QWidget):
         contacts_layout.setContentsMargins(9, 6, 0, 0)
         note = QLabel(CONTACTS_NOTE)
         note.setWordWrap(True)
+        self.holdings = QLabel()
+        self.holdings.setWordWrap(True)
         contacts_layout.addWidget(note)
         contacts_layout.addWidget(self.contacts, 1)
+        contacts_layout.addWidget(self.holdings)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.leading_group, "领导小组")
         self.tabs.addTab(self.grids, "村居与网格")
@@ -69,6 +73,20 @@ class OrgTab(QWidget):
             panel.recordsChanged.connect(self.recordsChanged)
             panel.recordsChanged.connect(self._refresh_others)
         self.tabs.currentChanged.connect(self._refresh_others)
+        self.contacts.table.selectionModel().selectionChanged.connect(self._show_holdings)
+        self.contacts.model.modelReset.connect(self._show_holdings)
+        self._show_holdings()
+
+    def _show_holdings(self) -> None:
+        person_id = self.contacts.selected_id()
+        service = self.contacts.service
+        if person_id is None or not isinstance(service, PersonService):
+            self.holdings.setText("选中一位联系人，查看他担任的职责。")
+            return
+        try:
+            self.holdings.setText(service.holdings_text(person_id))
+        except RecordNotFound:
+            self.holdings.clear()
 
     def _refresh_others(self) -> None:
         # a contact edited in one place shows everywhere; counts follow moves and merges
