@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.periods import report_deadline
 from app.publicity import (
     MIN_CAMPAIGNS,
     ActivityRegister,
@@ -118,7 +119,10 @@ class ReportingView(QWidget):
         """Read the three lists for the chosen year and month."""
         year, month = self.year.value(), self.month.value()
         silent = not_reported(self.engine, year, month)
-        self.silent_label.setText(f"{year}年{month}月未报送宣传工作的成员单位（{len(silent)}个）")
+        due = report_deadline(year, month)
+        self.silent_label.setText(
+            f"{year}年{month}月未报送宣传工作的成员单位（{len(silent)}个，{due.month}月{due.day}日前报送）"
+        )
         _fill(self.silent, [(u.name, u.last_reported_on or "从未报送") for u in silent])
         few = fewer_than_two(self.engine, year)
         self.few_label.setText(f"{year}年开展宣传活动少于{MIN_CAMPAIGNS}次的单位（{len(few)}个）")
