@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.paths import default_database_path
+from db import household_index
 from db.engine import database_url, make_engine
 from db.schema import prepare_database, sqlite_path
 from db.sqlite_file import DatabaseLock, check_file
@@ -34,7 +35,13 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
-        """Dispose of the engine's connections and release the lock."""
+        """Refresh the planner's statistics if the data has grown, dispose of the engine's
+        connections and release the lock."""
+        try:
+            with self.engine.begin() as conn:
+                household_index.refresh_statistics(conn)
+        except Exception:  # closing must not fail: the statistics only make searches quicker
+            log.warning("could not refresh the query statistics", exc_info=True)
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()

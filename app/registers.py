@@ -151,6 +151,15 @@ class SqlRegister:
         order.append(selected["id"].desc() if descending else selected["id"].asc())
         return order
 
+    def all_ids(self, query: RegisterQuery) -> list[int]:
+        """The ids of every matching record in the query's order (e.g. to print them all)."""
+        stmt = self._where(self.select_rows(), query)
+        stmt = stmt.with_only_columns(stmt.selected_columns["id"]).order_by(
+            *self._order(self._where(self.select_rows(), query), query)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(stmt).scalars())
+
     def position(self, query: RegisterQuery, record_id: int) -> int | None:
         """The 0-based row of a record in the query's order, or None if it does not match.
 

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.attachments import attach, read_checked
 from app.letters import TRANSITIONS, Numbering, mark_household_letter
+from app.records import RecordNotFound, RecordService
 from app.validation import FormField, ValidationError, clean_values
 from app.vocab import COMMITMENT_RESULTS, LETTER_KINDS, VISIT_MODES, VISIT_OUTCOMES
 from db.engine import unit_of_work
-from db.models import Grid, Household, Letter, Person, Resident, Visit
+from db.models import Grid, Household, Letter, Person, Resident, Unit, Visit
 
 # What grid workers tell households, as the visit form offers it (free text may be added).
 VISIT_TOPICS = (
@@ -91,17 +92,27 @@ class VisitDefaults:
     police_officer_id: int | None
     residents: list[tuple[int, str, bool]]  # (id, name, already installed the APP)
     registered_on: date
+    where: str = ""  # 白鹤村 / 第一网格：今年还有12户未走访
 
 
 def visit_defaults(engine: Engine, household_id: int) -> VisitDefaults:
     """The household's title, its grid's worker and officer, and its residents."""
     from app.household_records import residents_of
 
+    year_start = date(date.today().year, 1, 1)
     with unit_of_work(engine) as session:
         household = _live_household(session, household_id)
         grid = session.get(Grid, household.grid_id) if household.grid_id else None
         title = f"{household.head_name}（{household.address}）"
         registered = household.created_at.date()
+        village = session.get(Unit, household.village_id).name
+        left = session.scalar(
+            select(func.count()).where(
+                _same_grid(household), Household.deleted_at.is_(None),
+                or_(Household.last_visited_on.is_(None), Household.last_visited_on < year_start),
+            )
+        )  # fmt: skip
+        where = f"{village} / {grid.name if grid else '未分网格'}：今年还有{left}户未走访"
     return VisitDefaults(
         household_id,
         title,
@@ -110,6 +121,7 @@ def visit_defaults(engine: Engine, household_id: int) -> VisitDefaults:
         grid.police_officer_id if grid else None,
         residents_of(engine, household_id),
         registered,
+        where,
     )
 
 
@@ -256,27 +268,64 @@ def _mark_app(
     return marked
 
 
-def delete_visit(engine: Engine, visit_id: int, user: str | None = None) -> None:
-    """Soft-delete a visit; the household's last visit date falls back to the one before.
+def _recompute_last_visit(session: Session, household_id: int) -> None:
+    household = session.get(Household, household_id)
+    household.last_visited_on = session.scalar(
+        select(func.max(Visit.visited_on)).where(
+            Visit.household_id == household_id, Visit.deleted_at.is_(None),
+            Visit.outcome != "nobody_home",
+        )
+    )  # fmt: skip
 
-    Letters it delivered or signed keep their state: the paper was handed over all the same.
+
+class VisitService(RecordService):
+    """Corrects or deletes a stored visit (new visits go through `save_visit`).
+
+    A correction changes the visit's own record; letters it delivered or signed keep their
+    state, because the paper was handed over all the same (the letters tab changes those).
     """
-    from db.base import utcnow
 
-    with unit_of_work(engine, user) as session:
-        visit = session.get(Visit, visit_id)
-        if visit is None or visit.deleted_at is not None:
-            raise ValidationError({"": "这条走访记录不存在或已被删除"})
-        visit.deleted_at = utcnow()
+    model = Visit
+    noun = "走访记录"
+
+    def __init__(self, engine: Engine, user: str | None = None) -> None:
+        super().__init__(engine, user)
+        self.fields = visit_fields(engine)
+
+    def check(self, session: Session, values: dict[str, Any], record_id: int | None) -> dict:
+        """The same date rules as a new visit."""
+        visit = session.get(Visit, record_id) if record_id else None
+        household = _live_household(session, visit.household_id) if visit else None
+        return _check(values, household, date.today()) if household else {}
+
+    def after_save(self, session: Session, obj: Visit, created: bool) -> None:
+        """The household's last visit follows a corrected date or outcome."""
         session.flush()
-        household = session.get(Household, visit.household_id)
-        household.last_visited_on = session.scalar(
-            select(func.max(Visit.visited_on)).where(
-                Visit.household_id == household.id, Visit.deleted_at.is_(None),
-                Visit.outcome != "nobody_home",
-            )
-        )  # fmt: skip
-        audit.record(session, "delete", "visit", visit.uuid)
+        _recompute_last_visit(session, obj.household_id)
+
+    def after_delete(self, session: Session, obj: Visit) -> None:
+        """The household's last visit falls back to the one before."""
+        session.flush()
+        _recompute_last_visit(session, obj.household_id)
+
+    def title_of(self, obj: Visit) -> str:
+        """`2026-03-05的走访`."""
+        return f"{obj.visited_on:%Y-%m-%d}的走访"
+
+
+def delete_visit(engine: Engine, visit_id: int, user: str | None = None) -> None:
+    """Soft-delete a visit; the household's last visit date falls back to the one before."""
+    try:
+        VisitService(engine, user).delete(visit_id)
+    except RecordNotFound as exc:
+        raise ValidationError({"": "这条走访记录不存在或已被删除"}) from exc
+
+
+def _same_grid(household: Household):
+    """Households of the same grid (or, without a grid, of the village's ungridded ones)."""
+    if household.grid_id is not None:
+        return Household.grid_id == household.grid_id
+    return and_(Household.grid_id.is_(None), Household.village_id == household.village_id)
 
 
 def next_unvisited(engine: Engine, household_id: int, today: date | None = None) -> int | None:
@@ -289,11 +338,7 @@ def next_unvisited(engine: Engine, household_id: int, today: date | None = None)
         here = session.get(Household, household_id)
         if here is None:
             return None
-        same_grid = (
-            Household.grid_id == here.grid_id
-            if here.grid_id is not None
-            else and_(Household.grid_id.is_(None), Household.village_id == here.village_id)
-        )
+        same_grid = _same_grid(here)
         after = or_(
             Household.address > here.address,
             and_(Household.address == here.address, Household.id > here.id),

@@ -42,6 +42,12 @@ TERMS_TABLE = "household_fts_terms"
 UNMAPPED_TABLES = frozenset({SEARCH_TABLE, FTS_TABLE, TERMS_TABLE})
 UNMAPPED_PREFIX = FTS_TABLE  # FTS5 keeps household_fts_data, _idx, _docsize, _config
 
+# Columns of `household` written by the triggers alone: whatever a writer puts there is replaced.
+DERIVED_COLUMNS = frozenset({
+    "notice_delivered_on", "commitment_signed_on", "resident_count", "residents_without_app",
+    "key_group_mask",
+})  # fmt: skip
+
 _SEP = "char(31)"
 
 

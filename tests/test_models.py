@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 import db.models
 from app.units import UnitService
+from db import household_index
 from db.base import Base
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import Grid, Unit
@@ -64,6 +65,8 @@ def test_every_model_round_trips(engine):
             for column in table.columns:
                 if column.key in SKIP or column.name == "deleted_at":
                     continue
+                if table.name == "household" and column.key in household_index.DERIVED_COLUMNS:
+                    continue  # the triggers own them (tests/test_household_index.py)
                 fks = list(column.foreign_keys)
                 if fks:
                     parent = fks[0].column.table.name

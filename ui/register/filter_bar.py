@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.registers import RegisterFilter, RegisterQuery
 
 SEARCH_DELAY_MS = 250
+# Filters beyond these go on a second row.
+FIRST_ROW_FILTERS = 4
 
 
 class FilterBar(QWidget):
@@ -44,12 +46,18 @@ class FilterBar(QWidget):
         # Enter searches at once instead of waiting for the pause
         self.search.returnPressed.connect(self._emit_if_changed)
 
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self._layout = QHBoxLayout()
         self._layout.addWidget(self.search, 1)
         self._combo_at = self._layout.count()
         self._layout.addStretch(2)
         self._layout.addWidget(self.count_label)
+        # a register with many filters (入户走访) puts the rest on a second row: a laptop is
+        # 1366 pixels wide
+        self._second = QHBoxLayout()
+        rows.addLayout(self._layout)
+        rows.addLayout(self._second)
         self._last = RegisterQuery()
         self._muted = False
         self._filters: tuple[RegisterFilter, ...] | None = None
@@ -65,7 +73,10 @@ class FilterBar(QWidget):
         self._muted = True
         for combo in self.combos.values():
             self._layout.removeWidget(combo)
+            self._second.removeWidget(combo)
             combo.deleteLater()
+        while self._second.count():  # the stretch after the second row's combos
+            self._second.takeAt(0)
         self.combos = {}
         for position, register_filter in enumerate(f for f in filters if f.choices is not None):
             combo = QComboBox()
@@ -76,8 +87,18 @@ class FilterBar(QWidget):
             wanted = combo.findData(current.get(register_filter.key))
             combo.setCurrentIndex(max(wanted, 0))
             combo.currentIndexChanged.connect(self._emit_if_changed)
-            self._layout.insertWidget(self._combo_at + position, combo)
+            # long choices (白鹤村 / 第一网格) show whole in the list, not in the closed box
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(min(max(len(register_filter.label) + 2, 6), 12))
+            if position < FIRST_ROW_FILTERS:
+                self._layout.insertWidget(self._combo_at + position, combo)
+            else:
+                self._second.addWidget(combo)
             self.combos[register_filter.key] = combo
+        if self._second.count():
+            self._second.addStretch(1)
         self._muted = False
         self._emit_if_changed()
 

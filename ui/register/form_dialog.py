@@ -81,16 +81,18 @@ class MoneyEdit(QLineEdit):
 
 
 class TagsEdit(QWidget):
-    """Several choices as check boxes in rows of four (重点人群); Space ticks the focused one."""
+    """Several choices as check boxes in rows (of four by default); Space ticks the focused one."""
 
-    def __init__(self, choices: Sequence[tuple[Any, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, choices: Sequence[tuple[Any, str]], parent: QWidget | None = None, columns: int = 4
+    ) -> None:
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[Any, QCheckBox] = {}
         for n, (value, label) in enumerate(choices):
             box = QCheckBox(label)
-            grid.addWidget(box, n // 4, n % 4)
+            grid.addWidget(box, n // columns, n % columns)
             self.boxes[value] = box
 
     def value(self) -> list[Any]:
