@@ -90,7 +90,10 @@ class Numbering:
     def __init__(self, session: Session, kind: str, year: int) -> None:
         self.stem = f"{KIND_CODES[kind]}{year}-{number_prefix(session)}-"
         last = session.scalar(
-            select(func.max(Letter.number)).where(Letter.number.like(f"{self.stem}%"))
+            # a range, not LIKE: SQLite's LIKE reads all 450,000 numbers of a county (48 ms)
+            select(func.max(Letter.number)).where(
+                Letter.number >= self.stem, Letter.number < self.stem + "\uffff"
+            )
         )
         self.next = int(last.rsplit("-", 1)[1]) + 1 if last else 1
 
