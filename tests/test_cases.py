@@ -24,8 +24,9 @@ from app.case_people import (
     remove_dissuader,
     resident_values,
 )
-from app.cases import CaseRegister, CaseService, FraudTypeService
+from app.cases import CaseRegister, CaseService
 from app.export import export_register_xlsx
+from app.fraud_types import FraudTypeService
 from app.progress import run_to_end
 from app.registers import RegisterQuery
 from app.validation import ValidationError

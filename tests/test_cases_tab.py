@@ -15,7 +15,7 @@ from db.engine import unit_of_work
 from db.models import Award, DissuasionCase, FraudType, Household, Person, Resident, Unit
 from ui.register.table_model import display_text
 from ui.tabs.awards_tab import AwardsTab
-from ui.tabs.case_panels import ResidentPicker
+from ui.tabs.case_person import ResidentPicker
 from ui.tabs.cases_tab import CasesTab
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

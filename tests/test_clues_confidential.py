@@ -17,10 +17,11 @@ from sqlalchemy import select
 from app.award_reports import award_rows, export_award_list, print_award_list, totals
 from app.awards import AwardRegister, AwardService, advance, person_choices
 from app.case_stats import as_json, case_statistics
-from app.cases import CaseRegister, CaseService, FraudTypeRegister
+from app.cases import CaseRegister, CaseService
 from app.clues import ClueRegister, ClueService, clue_choices, reveal_reporter, set_reporter
 from app.commendations import CommendationRegister, CommendationService
 from app.export import export_register_xlsx
+from app.fraud_types import FraudTypeRegister
 from app.logs import setup_logging
 from app.monthly_notice import print_monthly_notice
 from app.progress import run_to_end

@@ -1,5 +1,5 @@
-"""Panels under the case register: the dissuaders (with their proposed awards), the attachments,
-and the dialogs they open (amounts to propose, a resident to pick from the register)."""
+"""Panels under the case register: the dissuaders (with their proposed awards) and the
+attachments, and the dialog of the amounts to propose."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from app.case_attachments import (
     remove_attachment,
     save_attachment,
 )
-from app.case_people import add_dissuader, dissuaders, find_residents, remove_dissuader
+from app.case_people import add_dissuader, dissuaders, remove_dissuader
 from app.meetings import person_choices
 from app.validation import ValidationError, parse_yuan
 
@@ -342,68 +342,3 @@ class AttachmentsPanel(QWidget):
         except ValidationError as exc:
             self.inform(self, "无法删除", _message(exc))
         self.set_case(self.case_id)
-
-
-class ResidentPicker(QDialog):
-    """Find a resident of the register by name, ID number or mobile, and pick one."""
-
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.engine = engine
-        self.setWindowTitle("从住户名册选择当事人")
-        self.setMinimumSize(560, 380)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、身份证号码开头或11位手机号")
-        self.search.textChanged.connect(self.refresh)
-        self.results = QListWidget()
-        self.results.itemDoubleClicked.connect(lambda _item: self.accept())
-        self.results.currentRowChanged.connect(lambda _row: self._update())
-        self.status = QLabel()
-        self.status.setStyleSheet(HINT_STYLE)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("选择")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(buttons)
-        self.refresh("")
-
-    def refresh(self, text: str) -> None:
-        """List the residents that match what is typed (the first 50)."""
-        self.results.clear()
-        found = find_residents(self.engine, text)
-        for match in found:
-            item = QListWidgetItem(match.label)
-            item.setData(Qt.ItemDataRole.UserRole, match.id)
-            self.results.addItem(item)
-        if not text.strip():
-            self.status.setText("身份证号码、电话只显示部分数字。")
-        elif not found:
-            self.status.setText("名册中没有找到；名册外的人员请关闭此窗口，直接在表单中填写。")
-        else:
-            more = "（只列出前50位，请输入更多字缩小范围）" if len(found) >= 50 else ""
-            self.status.setText(f"找到{len(found)}位{more}")
-        if found:
-            self.results.setCurrentRow(0)
-        self._update()
-
-    def _update(self) -> None:
-        self.ok_button.setEnabled(self.results.currentItem() is not None)
-
-    def chosen(self) -> int | None:
-        """The picked resident's id."""
-        item = self.results.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
-
-
-def pick_resident(parent: QWidget, engine: Engine) -> int | None:
-    """Ask which resident of the register a case is about."""
-    dialog = ResidentPicker(engine, parent)
-    return dialog.chosen() if dialog.exec() else None

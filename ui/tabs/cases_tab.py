@@ -4,15 +4,12 @@ case's dissuaders and attachments, the figures with a chart, and the fraud-type 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -20,82 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.case_people import resident_label, resident_values
-from app.cases import CaseRegister, CaseService, FraudTypeRegister, FraudTypeService
+from app.cases import CaseRegister, CaseService
+from app.fraud_types import FraudTypeRegister, FraudTypeService
 from app.validation import ValidationError
 from ui.register.register_view import RegisterView, ask_xlsx_path, inform_with_message_box
 from ui.tabs.case_figures_view import CaseFiguresView
-from ui.tabs.case_panels import (
-    AttachmentsPanel,
-    DissuadersPanel,
-    ask_amounts,
-    ask_attachment_files,
-    pick_resident,
-)
+from ui.tabs.case_panels import AttachmentsPanel, DissuadersPanel, ask_amounts, ask_attachment_files
+from ui.tabs.case_person import ResidentLink, pick_resident
 from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-    from ui.register.form_dialog import FormDialog
-
-NOT_LINKED = "未关联：名册外的人员直接填写下面的姓名等"
-
-
-class ResidentLink(QWidget):
-    """Stands in the case form for the hidden `resident_id` field: who is linked, and buttons
-    to pick a resident from the register (filling the person's fields) or to clear the link."""
-
-    def __init__(self, engine: Engine, dialog: FormDialog, pick) -> None:
-        super().__init__()
-        self.engine, self.dialog, self.pick = engine, dialog, pick
-        self.editor: QLineEdit = dialog.editors["resident_id"]
-        self.editor.hide()
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.pick_button = QPushButton("从住户名册选择…")
-        self.clear_button = QPushButton("清除关联")
-        self.pick_button.clicked.connect(self.choose)
-        self.clear_button.clicked.connect(self.clear)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.pick_button)
-        row.addWidget(self.clear_button)
-        self.editor.parentWidget().layout().insertWidget(0, self)
-        self._show()
-
-    def resident_id(self) -> int | None:
-        """The linked resident, or None."""
-        text = self.editor.text().strip()
-        return int(text) if text.isdigit() else None
-
-    def _show(self) -> None:
-        resident_id = self.resident_id()
-        self.label.setText(resident_label(self.engine, resident_id) or NOT_LINKED)
-        self.clear_button.setEnabled(resident_id is not None)
-
-    def choose(self) -> None:
-        """Pick a resident and fill the person's fields from the register."""
-        resident_id = self.pick(self.dialog, self.engine)
-        if resident_id is None:
-            return
-        when = self.dialog.values().get("occurred_at")
-        on = when.date() if isinstance(when, datetime) else date.today()
-        try:
-            values = resident_values(self.engine, resident_id, on)
-        except ValidationError as exc:
-            self.dialog.show_errors(exc.errors)
-            return
-        if values["village_id"] is None:
-            values.pop("village_id")
-        self.dialog.set_values(values)
-        self._show()
-
-    def clear(self) -> None:
-        """Unlink the resident; the typed fields stay for the clerk to change."""
-        self.editor.clear()
-        self._show()
 
 
 def newest_first(view: RegisterView, key: str) -> None:
