@@ -228,3 +228,29 @@ def test_deleting_a_visit_gives_back_the_visit_before(engine, town):
     delete_visit(engine, older.visit_id)
     with unit_of_work(engine) as s:
         assert s.get(Household, town["household"]).last_visited_on is None
+
+
+def test_filtered_households_and_visits_export_masked(engine, town, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.export import export_register_xlsx
+    from app.households import HouseholdRegister
+    from app.progress import run_to_end
+    from app.registers import RegisterQuery
+    from app.visit_registers import VisitRegister
+
+    save_visit(engine, town["household"], visit(town))
+    save_visit(engine, town["household"], visit(town, visited_on=TODAY - timedelta(days=3)))
+    households = tmp_path / "住户.xlsx"
+    query = RegisterQuery(filters={"village": town["village"], "commitment": "done"})
+    assert run_to_end(export_register_xlsx(HouseholdRegister(engine), query, households)) == 1
+    sheet = load_workbook(households).active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["户主"] == "张建国" and row["身份证号码"] == HEAD_ID[:6] + "*" * 8 + HEAD_ID[-4:]
+    assert row["联系电话"] == "138****5678"
+    visits = tmp_path / "走访.xlsx"
+    assert run_to_end(export_register_xlsx(VisitRegister(engine), RegisterQuery(), visits)) == 2
+    rows = list(load_workbook(visits).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("走访日期", "村居", "网格")
+    assert [r[0].date() for r in rows[1:]] == [TODAY, TODAY - timedelta(days=3)]  # newest first
