@@ -7,31 +7,21 @@ bytes, not their name; a file over 20 MB is refused before a byte of it is read.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from app import audit
+from app.attachments import IMAGE_TYPES, PDF_TYPES, attach, read_checked
 from app.validation import ValidationError
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Attachment, DissuasionCase
 
 OWNER_TABLE = "dissuasion_case"
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_CAPTION = 200
-MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"%PDF-", "application/pdf"),
-)
+CASE_TYPES = {**IMAGE_TYPES, **PDF_TYPES}
 KINDS_TEXT = "图片（PNG、JPEG、GIF、BMP、TIFF、WebP）或PDF"
 
 
@@ -54,13 +44,6 @@ class CaseAttachment:
         return f"{self.file_name}（{size}）" + (f" {self.caption}" if self.caption else "")
 
 
-def file_type(head: bytes) -> str | None:
-    """The MIME type of an image or PDF by its first bytes, or None."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return next((mime for magic, mime in MAGIC if head.startswith(magic)), None)
-
-
 def _live_case(session, case_id: int) -> DissuasionCase:
     case_row = session.get(DissuasionCase, case_id)
     if case_row is None or case_row.deleted_at is not None:
@@ -72,38 +55,12 @@ def add_attachment(
     engine: Engine, case_id: int, path: Path | str, caption: str = "", user: str | None = None
 ) -> int:
     """Attach an image or PDF to a case; returns the attachment's id."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError({"": f"无法读取“{path.name}”：{exc.strerror or exc}"}) from exc
-    if size > MAX_ATTACHMENT_BYTES:
-        megabytes = f"{size / 1024 / 1024:.0f}"
-        raise ValidationError(
-            {"": f"“{path.name}”有{megabytes} MB，超过20 MB，请压缩或分页扫描后再添加。"}
-        )
-    if size == 0:
-        raise ValidationError({"": f"“{path.name}”是空文件"})
     if len(caption.strip()) > MAX_CAPTION:
         raise ValidationError({"caption": f"说明不能超过{MAX_CAPTION}个字"})
-    with path.open("rb") as handle:
-        head = handle.read(16)
-        mime = file_type(head)
-        if mime is None:
-            raise ValidationError({"": f"“{path.name}”不是{KINDS_TEXT}，不能作为案例附件。"})
-        # read no more than the limit, even if the file grew since stat()
-        data = head + handle.read(MAX_ATTACHMENT_BYTES + 1 - len(head))
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"": f"“{path.name}”超过20 MB，请压缩后再添加。"})
+    file = read_checked(path, CASE_TYPES, f"{KINDS_TEXT}，不能作为案例附件")
     with unit_of_work(engine, user) as session:
         case_row = _live_case(session, case_id)
-        row = Attachment(
-            owner_table=OWNER_TABLE, owner_uuid=case_row.uuid, file_name=path.name[:255],
-            mime_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-            content=data, caption=caption.strip() or None,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
+        row = attach(session, OWNER_TABLE, case_row.uuid, file, caption.strip() or None)
         audit.record(session, "create", "attachment", row.uuid, OWNER_TABLE)
         return row.id
 

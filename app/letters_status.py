@@ -8,7 +8,6 @@ whose scan can be attached later. Every change is all or none.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,10 +17,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.attachments import MAX_ATTACHMENT_BYTES, FileToAttach, attach, read_checked
+from app.attachments import file_type as attachment_type
 from app.validation import ValidationError
 from app.vocab import LETTER_KINDS, LETTER_STATUSES
 from db.engine import unit_of_work
-from db.models import Attachment, Employee, Letter
+from db.models import Employee, Letter
 
 # What each status may become. A signed letter can only be voided (a new one is then printed).
 TRANSITIONS = {
@@ -32,7 +33,7 @@ TRANSITIONS = {
     "signed": {"void"},
     "void": set(),
 }
-MAX_SCAN_BYTES = 20 * 1024 * 1024
+MAX_SCAN_BYTES = MAX_ATTACHMENT_BYTES
 SCAN_TYPES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
@@ -42,26 +43,14 @@ SCAN_TYPES = {
 
 def file_type(data: bytes) -> str | None:
     """The MIME type of a PNG, JPEG or PDF by its first bytes, or None."""
-    return next((mime for magic, mime in SCAN_TYPES.items() if data.startswith(magic)), None)
+    return attachment_type(data, SCAN_TYPES)
 
 
 def read_scan(path: Path) -> bytes:
     """The bytes of a scan or photo of a signed paper; ValidationError for a missing file, one
     over 20 MB (refused before it is read: a 200 MB photo never fills the memory), or one that
     is not a PNG, JPEG or PDF."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise ValidationError({"": f"找不到文件“{path.name}”"}) from None
-    if size > MAX_SCAN_BYTES:
-        raise ValidationError(
-            {"": f"“{path.name}”有{size / 1024 / 1024:.0f} MB，超过20 MB，请压缩后再添加"}
-        )
-    with path.open("rb") as file:
-        head = file.read(16)
-        if file_type(head) is None:
-            raise ValidationError({"": f"“{path.name}”不是图片（PNG、JPEG）或PDF文件"})
-        return head + file.read()
+    return read_checked(path, SCAN_TYPES, "图片（PNG、JPEG）或PDF文件").content
 
 
 def _letter(session: Session, letter_id: int) -> Letter:
@@ -155,14 +144,8 @@ def sign_letter(
         if signature_png is not None:
             letter.signature_png = signature_png
         else:
-            attachment = Attachment(
-                owner_table="letter", owner_uuid=letter.uuid, file_name=scan.name,
-                mime_type=file_type(scan_bytes), size=len(scan_bytes),
-                sha256=hashlib.sha256(scan_bytes).hexdigest(), content=scan_bytes,
-            )  # fmt: skip
-            session.add(attachment)
-            session.flush()
-            letter.scan_attachment_id = attachment.id
+            scanned = FileToAttach(scan.name, file_type(scan_bytes), scan_bytes)
+            letter.scan_attachment_id = attach(session, "letter", letter.uuid, scanned).id
 
 
 @dataclass(frozen=True)
