@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from household_town import two_villages_one_grid
 from PySide6.QtCore import Qt
 from qt_input import click, type_text
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from app.household_records import HouseholdService, ResidentService
 from app.idnumber import make_id_number
 from db.base import utcnow
 from db.engine import unit_of_work
-from db.models import AuditLog, Grid, Household, Letter, Person, Resident, Unit, Visit
+from db.models import AuditLog, Household, Letter, Resident, Visit
 from ui.tabs.households_tab import HouseholdsTab
 
 
@@ -28,16 +29,7 @@ class Answers:
 @pytest.fixture
 def town(engine):
     """白鹤村 with 第一网格 (5 households on 1组, no visits yet) and 青山村 with one household."""
-    with unit_of_work(engine) as s:
-        village, other = Unit(name="白鹤村", kind="village"), Unit(name="青山村", kind="village")
-        worker, officer = Person(name="王网格", post="网格员"), Person(name="李民警", post="民警")
-        s.add_all([village, other, worker, officer])
-        s.flush()
-        grid = Grid(village_id=village.id, name="第一网格", grid_worker_id=worker.id,
-                    police_officer_id=officer.id)  # fmt: skip
-        s.add(grid)
-        s.flush()
-        ids = {"village": village.id, "other": other.id, "grid": grid.id, "worker": worker.id}
+    ids = two_villages_one_grid(engine)
     service = HouseholdService(engine)
     names = ["张建国", "张伟", "李秀英", "王喆", "赵淼"]
     ids["households"] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from household_town import two_villages_one_grid
 from sqlalchemy import func, select
 
 from app.household_records import HouseholdService, ResidentService
@@ -13,7 +14,7 @@ from app.validation import ValidationError
 from app.visits import delete_visit, next_unvisited, save_visit, visit_defaults
 from db.base import utcnow
 from db.engine import unit_of_work
-from db.models import Attachment, Grid, Household, Letter, Person, Resident, Unit, Visit
+from db.models import Attachment, Household, Letter, Resident, Visit
 
 TODAY = date.today()
 HEAD_ID = make_id_number("330122", date(1958, 4, 9), 13)  # a man born 1958-04-09
@@ -21,17 +22,7 @@ HEAD_ID = make_id_number("330122", date(1958, 4, 9), 13)  # a man born 1958-04-0
 
 @pytest.fixture
 def town(engine):
-    with unit_of_work(engine) as s:
-        village, other = Unit(name="白鹤村", kind="village"), Unit(name="青山村", kind="village")
-        worker, officer = Person(name="王网格", post="网格员"), Person(name="李民警", post="民警")
-        s.add_all([village, other, worker, officer])
-        s.flush()
-        grid = Grid(village_id=village.id, name="第一网格", grid_worker_id=worker.id,
-                    police_officer_id=officer.id)  # fmt: skip
-        s.add(grid)
-        s.flush()
-        ids = {"village": village.id, "other": other.id, "grid": grid.id,
-               "worker": worker.id, "officer": officer.id}  # fmt: skip
+    ids = two_villages_one_grid(engine)
     service = HouseholdService(engine, "clerk")
     ids["household"] = service.create({
         "village_id": ids["village"], "grid_id": ids["grid"], "address": "白鹤村1组3号",
