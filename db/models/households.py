@@ -163,4 +163,7 @@ class Letter(RecordMixin, SoftDeleteMixin, Base):
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     scan_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    # The placeholder values the letter was printed with (JSON), so a reprint says what the
+    # signed paper said even after the fraud-type list or the township's settings changed.
+    printed_values: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
