@@ -22,8 +22,11 @@ MAX_LISTED_ERRORS = 20
 
 
 def ask_xlsx_to_open(parent: QWidget, title: str) -> str | None:
-    """Ask for an Excel workbook to import."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), "Excel 工作簿 (*.xlsx)")
+    """Ask for a spreadsheet to import (the shared reader takes .xlsx, .xls, .ods and .csv)."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, title, str(Path.home()),
+        "表格文件 (*.xlsx *.xls *.ods *.csv);;Excel 工作簿 (*.xlsx *.xls);;CSV 文件 (*.csv)",
+    )  # fmt: skip
     return path or None
 
 
