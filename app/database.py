@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from app.paths import default_database_path
 from db import household_index
+from db.checkpoints import Checkpointer, without_autocheckpoint
 from db.engine import database_url, make_engine
 from db.schema import prepare_database, sqlite_path
 from db.sqlite_file import DatabaseLock, check_file
@@ -26,6 +27,7 @@ class Database:
     engine: Engine
     lock: DatabaseLock | None
     backup_made: Path | None = None
+    checkpointer: Checkpointer | None = None
 
     @property
     def display_name(self) -> str:
@@ -42,6 +44,9 @@ class Database:
                 household_index.refresh_statistics(conn)
         except Exception:  # closing must not fail: the statistics only make searches quicker
             log.warning("could not refresh the query statistics", exc_info=True)
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self.checkpointer = None
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
@@ -54,12 +59,16 @@ def resolve_url(db_path: Path | None) -> str:
 
 
 def open_database(
-    db_path: Path | None = None, url: str | None = None, lock: bool = True
+    db_path: Path | None = None,
+    url: str | None = None,
+    lock: bool = True,
+    background_checkpoints: bool = False,
 ) -> Database:
     """Open (creating it if needed) and migrate the database; raise `DatabaseOpenError` if not.
 
     The lock is taken before any migration, so two copies of the program never upgrade the
-    same file at once; a file that is refused is never written.
+    same file at once; a file that is refused is never written. `background_checkpoints`
+    (the window): the WAL is checkpointed by a thread, never inside a clerk's save.
     """
     url = url or resolve_url(db_path)
     path = sqlite_path(url)
@@ -79,4 +88,9 @@ def open_database(
         raise
     if backup is not None:
         log.info("upgrade backup written to %s", backup)
-    return Database(url=url, path=path, engine=engine, lock=db_lock, backup_made=backup)
+    checkpointer = None
+    if background_checkpoints and path is not None:
+        without_autocheckpoint(engine)
+        checkpointer = Checkpointer(path)
+        checkpointer.start()
+    return Database(url, path, engine, db_lock, backup, checkpointer)

@@ -70,7 +70,7 @@ def run_gui(db_path: Path | None) -> int:
 
     app = create_application()
     try:
-        database = open_database(db_path)
+        database = open_database(db_path, background_checkpoints=True)
     except DatabaseOpenError as exc:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
         return 1

@@ -254,7 +254,7 @@ class WindowController:
         if self.database.path is not None and path.resolve() == self.database.path.resolve():
             return
         try:
-            database = open_database(path)
+            database = open_database(path, background_checkpoints=True)
         except DatabaseOpenError as exc:
             QMessageBox.warning(self.window, "无法打开数据库", str(exc))
             return
