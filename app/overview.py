@@ -1,16 +1,22 @@
-"""The figures of the 概览 tab and the status bar."""
+"""The figures of the 概览 tab and the status bar.
+
+The coverage of the households (visited this year, 告知书 delivered, 承诺书 signed, residents
+with the APP) is `app.coverage`'s: the same figures as the 入户走访 tab's 覆盖情况 and
+`wuzha stats`, counted over live households only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine, Integer, distinct, func, select
 
 from app.case_figures import DissuasionSummary, dissuasion_summary
+from app.coverage import CoverageRow, coverage, share
 from app.dual_decline import Comparison, MonthFigures, dual_decline
 from app.units import ROLE_COUNT
-from db.models import DissuasionCase, Household, Letter, Meeting, Resident, Unit, UnitRole
+from db.models import DissuasionCase, Household, Meeting, Unit, UnitRole
 
 
 @dataclass(frozen=True)
@@ -19,12 +25,8 @@ class Overview:
 
     units: int
     villages: int
-    households: int
-    residents: int
-    visited_this_year: int
-    notice_delivered: int
-    commitment_signed: int
-    app_installed: int
+    # this year's coverage of the township's live households (app.coverage)
+    coverage: CoverageRow
     cases_this_month: int
     saved_this_year_fen: int
     meetings_this_quarter: int
@@ -38,20 +40,54 @@ class Overview:
     # money saved by dissuasion in each month of this year so far, January first
     saved_by_month_fen: tuple[int, ...] = ()
 
+    @property
+    def households(self) -> int:
+        """Live households."""
+        return self.coverage.households
+
+    @property
+    def residents(self) -> int:
+        """Residents of live households."""
+        return self.coverage.residents
+
+    @property
+    def visited_this_year(self) -> int:
+        """Households visited this year (someone met or refusing: not 不在家)."""
+        return self.coverage.visited
+
+    @property
+    def notice_delivered(self) -> int:
+        """Households whose 告知书 was delivered."""
+        return self.coverage.notice_delivered
+
+    @property
+    def commitment_signed(self) -> int:
+        """Households whose 承诺书 is signed."""
+        return self.coverage.commitment_signed
+
+    @property
+    def app_installed(self) -> int:
+        """Residents of live households with the 国家反诈中心 APP."""
+        return self.coverage.app_installed
+
     @staticmethod
     def share(part: int, whole: int) -> str:
-        """`part` of `whole` as a percentage with one decimal, e.g. "72.4%"."""
-        return f"{part * 100 / whole:.1f}%" if whole else "—"
+        """`part` of `whole` as the coverage table shows it, e.g. "72.4%" ("—" of nothing)."""
+        value = share(part, whole)
+        return "—" if value is None else f"{value}%"
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    """Live units, households and residents (for the status bar)."""
+    """Live units, households and residents of live households (for the status bar): the
+    households and residents the coverage counts, from the same covering index."""
     with engine.connect() as conn:
-        return {
-            "units": conn.scalar(select(func.count()).where(Unit.deleted_at.is_(None))),
-            "households": conn.scalar(select(func.count()).where(Household.deleted_at.is_(None))),
-            "residents": conn.scalar(select(func.count()).where(Resident.deleted_at.is_(None))),
-        }
+        households, residents = conn.execute(
+            select(func.count(), func.coalesce(func.sum(Household.resident_count), 0)).where(
+                Household.deleted_at.is_(None)
+            )
+        ).one()
+        units = conn.scalar(select(func.count()).where(Unit.deleted_at.is_(None)))
+    return {"units": units, "households": households, "residents": residents}
 
 
 def overview(engine: Engine, today: date | None = None) -> Overview:
@@ -60,13 +96,6 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
     year_start = date(today.year, 1, 1)
     month_start = today.replace(day=1)
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    live_households = Household.deleted_at.is_(None)
-
-    def households_with_letter(kind: str, statuses: tuple[str, ...]):
-        return select(func.count(distinct(Letter.household_id))).where(
-            Letter.kind == kind, Letter.status.in_(statuses), Letter.deleted_at.is_(None)
-        )
-
     roles = (
         select(func.count(distinct(UnitRole.role)))
         .where(UnitRole.unit_id == Unit.id, UnitRole.deleted_at.is_(None))
@@ -74,15 +103,16 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
     )
     decline = dual_decline(engine, today.year)
     dissuasion = dissuasion_summary(engine, year_start, today)
+    households = coverage(engine, today).total
+    # as of today: a record dated later (a meeting planned) is not counted yet
+    tomorrow = datetime.combine(today + timedelta(days=1), time())
+    live_cases = DissuasionCase.deleted_at.is_(None), DissuasionCase.occurred_at < tomorrow
     with engine.connect() as conn:
-        c = counts(engine)
         month = func.cast(func.strftime("%m", DissuasionCase.occurred_at), Integer)
         saved = dict(
             conn.execute(
                 select(month, func.sum(DissuasionCase.amount_saved_fen))
-                .where(
-                    DissuasionCase.occurred_at >= year_start, DissuasionCase.deleted_at.is_(None)
-                )
+                .where(DissuasionCase.occurred_at >= year_start, *live_cases)
                 .group_by(month)
             ).all()
         )
@@ -92,37 +122,20 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
             decline_months=decline.through_month,
             months=decline.months,
             saved_by_month_fen=tuple(saved.get(m, 0) or 0 for m in range(1, today.month + 1)),
-            units=c["units"],
+            units=conn.scalar(select(func.count()).where(Unit.deleted_at.is_(None))),
             villages=conn.scalar(
                 select(func.count()).where(Unit.kind == "village", Unit.deleted_at.is_(None))
             ),
-            households=c["households"],
-            residents=c["residents"],
-            visited_this_year=conn.scalar(
-                select(func.count()).where(live_households, Household.last_visited_on >= year_start)
-            ),
-            notice_delivered=conn.scalar(households_with_letter("notice", ("delivered", "signed"))),
-            commitment_signed=conn.scalar(
-                households_with_letter("commitment_household", ("signed",))
-            ),
-            app_installed=conn.scalar(
-                select(func.count()).where(
-                    Resident.app_installed_on.is_not(None), Resident.deleted_at.is_(None)
-                )
-            ),
+            coverage=households,
             cases_this_month=conn.scalar(
-                select(func.count()).where(
-                    DissuasionCase.occurred_at >= month_start, DissuasionCase.deleted_at.is_(None)
-                )
+                select(func.count()).where(DissuasionCase.occurred_at >= month_start, *live_cases)
             ),
-            saved_this_year_fen=conn.scalar(
-                select(func.coalesce(func.sum(DissuasionCase.amount_saved_fen), 0)).where(
-                    DissuasionCase.occurred_at >= year_start, DissuasionCase.deleted_at.is_(None)
-                )
-            ),
+            saved_this_year_fen=sum(fen or 0 for fen in saved.values()),
             meetings_this_quarter=conn.scalar(
                 select(func.count()).where(
-                    Meeting.held_at >= quarter_start, Meeting.deleted_at.is_(None)
+                    Meeting.held_at >= quarter_start,
+                    Meeting.held_at < tomorrow,
+                    Meeting.deleted_at.is_(None),
                 )
             ),
             units_missing_roles=conn.scalar(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
+from app.coverage import CoverageRow, coverage, table_rows
 from app.overview import Overview, counts, overview
 from app.units import UnitService
 from db.engine import unit_of_work
@@ -46,12 +48,15 @@ def test_overview_counts_what_the_office_asks(engine):
                 Resident(household_id=homes[0].id, name="张三", app_installed_on=TODAY),
                 Resident(household_id=homes[0].id, name="李四"),
                 Resident(household_id=homes[1].id, name="王五", app_installed_on=TODAY),
+                # the deleted household's resident, letters and APP count nowhere
+                Resident(household_id=homes[3].id, name="赵六", app_installed_on=TODAY),
             ]
         )
         letters = [
             ("notice", "delivered", homes[0]), ("notice", "signed", homes[0]),
             ("notice", "printed", homes[1]), ("commitment_household", "signed", homes[1]),
             ("commitment_household", "refused", homes[2]),
+            ("notice", "delivered", homes[3]), ("commitment_household", "signed", homes[3]),
         ]  # fmt: skip
         for n, (kind, status, home) in enumerate(letters):
             s.add(Letter(kind=kind, status=status, household_id=home.id, number=f"N{n}"))
@@ -62,6 +67,11 @@ def test_overview_counts_what_the_office_asks(engine):
                                  fraud_type_id=fraud.id, outcome="success",
                                  amount_saved_fen=saved))  # fmt: skip
         s.add(Meeting(kind="quarterly", title="第四季度例会", held_at=datetime(2026, 10, 9)))
+        # after `today`: not yet held, not yet saved
+        s.add(Meeting(kind="special", title="专题会", held_at=datetime(2026, 12, 9)))
+        s.add(DissuasionCase(occurred_at=datetime(2026, 11, 24, 9), alert_source="visit",
+                             person_name="某", fraud_type_id=fraud.id, outcome="success",
+                             amount_saved_fen=7))  # fmt: skip
 
     o = overview(engine, TODAY)
     assert (o.units, o.villages, o.households, o.residents) == (2, 1, 3, 3)
@@ -76,6 +86,14 @@ def test_overview_counts_what_the_office_asks(engine):
     assert Overview.share(o.visited_this_year, o.households) == "33.3%"
     assert Overview.share(1, 0) == "—"
     assert counts(engine) == {"units": 2, "households": 3, "residents": 3}
+    # one place for the coverage: the 入户走访 tab's figures, to the row
+    assert o.coverage == coverage(engine, TODAY).total
+
+
+def test_the_overview_shares_are_the_coverage_tables():
+    """1.45 % rounds half up in both places (a float would print 1.4 %)."""
+    assert Overview.share(29, 2000) == "1.5%"
+    assert table_rows([CoverageRow(None, None, 2000, 29, 0, 0, 0, 0)])[0][4] == Decimal("1.5")
 
 
 def test_overview_has_this_years_transfer_rate_and_dual_decline(engine):

@@ -249,17 +249,11 @@ class OverviewTab(QWidget):
         self._show_charts(o)
 
     def _show_charts(self, o: Overview) -> None:
-        def percent(part: int, whole: int) -> float:
-            return round(part * 100 / whole, 1) if whole else 0.0
-
+        shares = o.coverage.shares()
         self.coverage_chart.set_data(
             ["入户走访", "告知书送达", "承诺书签回", "安装APP"],
-            [Series("今年", [
-                percent(o.visited_this_year, o.households),
-                percent(o.notice_delivered, o.households),
-                percent(o.commitment_signed, o.households),
-                percent(o.app_installed, o.residents),
-            ])],
+            [Series("今年", [float(shares[key] or 0) for key in (
+                "visited", "notice_delivered", "commitment_signed", "app_installed")])],
         )  # fmt: skip
         self.saved_chart.set_data(
             [f"{n}月" for n in range(1, len(o.saved_by_month_fen) + 1)],
