@@ -1,24 +1,34 @@
 """Annual assessment (年度考核): a score per village and unit from the work recorded all year.
 
 Each indicator is a share between 0 and 1, or None where it does not apply (a school has no
-households to visit). The score is 100 × the weighted mean of the indicators that apply, plus
-points for each commendation and minus points for each criticism, card or interview. The
-office sets the weights and points; they are stored in the settings.
+households to visit, a unit with no rectification due has no deadlines to meet). The score is
+100 × the weighted mean of the indicators that apply, plus points for each commendation and
+minus points for each criticism, card or interview. The office sets the weights and points;
+they are stored in the settings.
+
+The villages' household figures are read, not counted here: this year's (as of today) are the
+coverage of `app.coverage`, the figures of the 入户走访 tab and the overview; a past year's are
+those of its December notice (`app.monthly_figures`: visits of that year, letters signed by its
+end). Rectifications (整改) are `app.commendations.rectification_record`: the deadlines of the
+year that have come, and how many were met.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, case, distinct, func, select
+from sqlalchemy import Engine, case, func, select
 
 from app import audit
+from app.commendations import RectificationRecord, rectification_record
+from app.coverage import coverage
 from app.dual_decline import dual_decline
+from app.monthly_figures import monthly_figures
 from app.periods import report_deadline
 from app.progress import Job, Progress
 from app.validation import ValidationError
@@ -28,14 +38,11 @@ from db.engine import unit_of_work
 from db.models import (
     Commendation,
     Employee,
-    Household,
-    Letter,
     Meeting,
     MeetingAttendance,
     PublicityActivity,
     Setting,
     Unit,
-    Visit,
 )
 
 WEIGHTS_KEY = "assessment_weights"
@@ -45,6 +52,7 @@ INDICATORS = {
     "meeting_attendance": "例会出席率",
     "publicity_on_time": "宣传按时报送率",
     "case_trend": "发案案损双降",
+    "rectification": "整改按期完成率",
 }
 DEFAULT_WEIGHTS = {
     "visit_coverage": 30,
@@ -52,7 +60,10 @@ DEFAULT_WEIGHTS = {
     "meeting_attendance": 15,
     "publicity_on_time": 15,
     "case_trend": 20,
+    "rectification": 10,
 }
+# The rectification counts the workbook lists beside the indicators.
+RECTIFICATION_COLUMNS = {"on_time": "按期整改", "late": "逾期整改", "overdue": "逾期未整改"}
 DEFAULT_POINTS = {"praise": 2, "criticism": -2, "yellow_card": -5, "red_card": -10, "interview": -3}
 CASE_TREND_SCORE = {"both": 1.0, "zero": 1.0, "one": 0.5, "none": 0.0, "over_cap": 0.0}
 
@@ -76,6 +87,8 @@ class ScoreSheet:
     points: int
     score: Decimal
     rank: int = 0
+    # the rectifications whose deadline fell in the year, up to today (None: there were none)
+    rectifications: RectificationRecord | None = None
 
 
 def load_weights(engine: Engine) -> Weights:
@@ -116,6 +129,16 @@ def _shares(pairs: Iterable[tuple[int, int | None, int | None]]) -> dict[int, fl
     return {uid: (part or 0) / whole if whole else None for uid, part, whole in pairs}
 
 
+def village_work(engine: Engine, year: int, today: date) -> dict[str, tuple[int, int, int]]:
+    """Village name → (households, visited, commitment signed) for the assessment of `year`:
+    this year's coverage as of `today`, or a past year's as its December notice counted it."""
+    if year >= today.year:
+        rows = coverage(engine, today).villages
+        return {r.village: (r.households, r.visited, r.commitment_signed) for r in rows}
+    december = monthly_figures(engine, year, 12).villages
+    return {v.name: (v.households, v.visited_this_year, v.commitment_signed) for v in december}
+
+
 def assess(
     engine: Engine, year: int, weights: Weights | None = None, today: date | None = None
 ) -> list[ScoreSheet]:
@@ -129,40 +152,6 @@ def assess(
             .where(Unit.deleted_at.is_(None), Unit.is_member.is_(True))
             .order_by(Unit.sort_order, Unit.id)
         ).all()
-        live_households = and_(Household.deleted_at.is_(None))
-        households = dict(
-            session.execute(
-                select(Household.village_id, func.count())
-                .where(live_households)
-                .group_by(Household.village_id)
-            ).all()
-        )
-        visited = dict(
-            session.execute(
-                select(Household.village_id, func.count(distinct(Visit.household_id)))
-                .join(Visit, Visit.household_id == Household.id)
-                .where(
-                    live_households,
-                    Visit.deleted_at.is_(None),
-                    Visit.outcome == "visited",
-                    Visit.visited_on.between(start, end),
-                )
-                .group_by(Household.village_id)
-            ).all()
-        )
-        signed_households = dict(
-            session.execute(
-                select(Household.village_id, func.count(distinct(Letter.household_id)))
-                .join(Letter, Letter.household_id == Household.id)
-                .where(
-                    live_households,
-                    Letter.deleted_at.is_(None),
-                    Letter.kind == "commitment_household",
-                    Letter.status == "signed",
-                )
-                .group_by(Household.village_id)
-            ).all()
-        )
         staff = session.execute(
             select(
                 Employee.unit_id,
@@ -199,6 +188,9 @@ def assess(
             .where(Commendation.deleted_at.is_(None), Commendation.issued_on.between(start, end))
             .group_by(Commendation.unit_id, Commendation.kind)
         ).all()
+    work = village_work(engine, year, today)
+    # deadlines still to come are not yet met or missed
+    rectified = rectification_record(engine, start, min(end, today)) if start <= today else {}
     months_due = _months_due(year, today)
     on_time = _months_on_time(reports, year)
     trend = {c.name: CASE_TREND_SCORE[c.status] for c in dual_decline(engine, year).villages}
@@ -210,27 +202,23 @@ def assess(
     sheets = []
     for unit in units:
         village = unit.kind == "village"
+        households, visited, signed = work.get(unit.name, (0, 0, 0)) if village else (0, 0, 0)
+        record = rectified.get(unit.id)
         indicators: dict[str, float | None] = {
-            "visit_coverage": (
-                visited.get(unit.id, 0) / households[unit.id]
-                if village and households.get(unit.id)
-                else None
-            ),
-            "commitment_signed": (
-                signed_households.get(unit.id, 0) / households[unit.id]
-                if village and households.get(unit.id)
-                else staff_share.get(unit.id)
-            ),
+            "visit_coverage": visited / households if households else None,
+            "commitment_signed": (signed / households if households else staff_share.get(unit.id)),
             "meeting_attendance": attended.get(unit.id),
             "publicity_on_time": (
                 len(on_time.get(unit.id, set())) / months_due if months_due else None
             ),
             "case_trend": trend.get(unit.name) if village else None,
+            "rectification": record.met_share if record else None,
         }
         sheets.append(
             ScoreSheet(
                 unit.id, unit.name, UNIT_KINDS.get(unit.kind, unit.kind), indicators,
                 points.get(unit.id, 0), _score(indicators, weights, points.get(unit.id, 0)),
+                rectifications=record,
             )
         )  # fmt: skip
     sheets.sort(key=lambda s: (-s.score, s.name))
@@ -238,7 +226,7 @@ def assess(
     for position, sheet in enumerate(sheets, start=1):
         if position == 1 or sheet.score != sheets[position - 2].score:
             rank = position
-        ranked.append(ScoreSheet(**{**sheet.__dict__, "rank": rank}))
+        ranked.append(replace(sheet, rank=rank))
     return ranked
 
 
@@ -272,19 +260,23 @@ def _score(indicators: dict[str, float | None], weights: Weights, points: int) -
         if total_weight
         else 0.0
     )
-    return (Decimal(str(base)) + points).quantize(Decimal("0.01"))
+    return (Decimal(str(base)) + points).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def export_assessment_xlsx(sheets: list[ScoreSheet], year: int, path: Path | str) -> Job[int]:
-    """Write the score sheets to an .xlsx (one row per village or unit, ranked)."""
-    headers = ["名次", "单位", "类别", *INDICATORS.values(), "加减分", "得分"]
+    """Write the score sheets to an .xlsx (one row per village or unit, ranked): the
+    indicators, the rectifications they count, the points and the score."""
+    headers = ["名次", "单位", "类别", *INDICATORS.values(), *RECTIFICATION_COLUMNS.values(),
+               "加减分", "得分"]  # fmt: skip
     rows = []
     for number, s in enumerate(sheets, start=1):
         shares = [None if v is None else round(v, 4) for v in s.indicators.values()]
-        rows.append([s.rank, s.name, s.kind, *shares, s.points, float(s.score)])
+        record = s.rectifications
+        counts = [getattr(record, k) if record else 0 for k in RECTIFICATION_COLUMNS]
+        rows.append([s.rank, s.name, s.kind, *shares, *counts, s.points, float(s.score)])
         if number % 200 == 0:
             yield Progress(number, len(sheets), "正在导出")
-    widths = [6, 24, 10, *[14] * len(INDICATORS), 8, 8]
+    widths = [6, 24, 10, *[14] * len(INDICATORS), *[10] * len(RECTIFICATION_COLUMNS), 8, 8]
     write_tables_xlsx(path, [SheetTable(f"{year}年度考核", headers, rows, widths)])
     yield Progress(len(sheets), len(sheets), "已导出")
     return len(sheets)

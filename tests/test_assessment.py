@@ -17,6 +17,7 @@ from app.assessment import (
     report_deadline,
     save_weights,
 )
+from app.coverage import coverage
 from app.progress import run_to_end
 from app.validation import ValidationError
 from db.engine import unit_of_work
@@ -145,6 +146,7 @@ def test_scores_and_ranks_match_the_hand_computation(township):
         "meeting_attendance": 1.0,
         "publicity_on_time": 0.0,
         "case_trend": 1.0,
+        "rectification": None,  # no deadline fell in the year
     }
     # (30×0.8 + 20×0.5 + 15×1 + 15×0 + 20×1) / 100 × 100 + 2
     assert a.points == 2 and a.score == Decimal("71.00")
@@ -179,11 +181,87 @@ def test_export_is_a_ranked_workbook(township, tmp_path):
     assert run_to_end(export_assessment_xlsx(sheets, YEAR, out)) == 3
     sheet = load_workbook(out).active
     assert sheet.title == "2024年度考核"
-    assert [c.value for c in sheet[1]][:3] == ["名次", "单位", "类别"]
-    assert [c.value for c in sheet[2]][:2] == [1, "白鹤村"] and sheet.cell(2, 10).value == 71.0
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["名次", "单位", "类别"]
+    assert headers[-6:] == [
+        "整改按期完成率",
+        "按期整改",
+        "逾期整改",
+        "逾期未整改",
+        "加减分",
+        "得分",
+    ]
+    first = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
+    assert (first["名次"], first["单位"], first["得分"]) == (1, "白鹤村", 71.0)
+    assert first["整改按期完成率"] is None and first["逾期未整改"] == 0
 
 
 def test_february_reports_are_due_on_its_last_day_in_a_common_year():
     assert report_deadline(2025, 2) == date(2025, 2, 28)
     assert report_deadline(2024, 2) == date(2024, 2, 29)
     assert report_deadline(2025, 3) == date(2025, 3, 29)
+
+
+def _rectification(engine, unit_name, kind, issued, due, done=None):
+    with unit_of_work(engine) as s:
+        unit = s.query(Unit).filter_by(name=unit_name).one()
+        s.add(Commendation(unit_id=unit.id, kind=kind, reason="整改", issued_on=issued,
+                           rectification_due=due, rectified_on=done))  # fmt: skip
+
+
+def test_rectification_deadlines_met_count_with_their_weight(township, tmp_path):
+    _rectification(township, "青山村", "criticism", date(YEAR, 7, 1), date(YEAR, 7, 31),
+                   date(YEAR, 7, 20))  # met  # fmt: skip
+    _rectification(township, "青山村", "red_card", date(YEAR, 9, 1), date(YEAR, 10, 31))  # missed
+    _rectification(township, "青山村", "yellow_card", date(YEAR, 11, 1), date(YEAR, 12, 20),
+                   date(YEAR + 1, 1, 10))  # late  # fmt: skip
+    _rectification(township, "青山村", "interview", date(YEAR, 12, 1), date(YEAR + 1, 1, 31))
+    b = next(s for s in assess(township, YEAR, today=TODAY) if s.name == "青山村")
+    assert b.indicators["rectification"] == pytest.approx(1 / 3)
+    record = b.rectifications
+    assert (record.on_time, record.late, record.overdue) == (1, 1, 1)  # next year's not counted
+    # (30×0.25 + 10×1/3) / 90 × 100, and −2 −2 −10 −5 −3 (the interview was issued in the year)
+    assert b.points == -22 and b.score == Decimal("-9.96")
+    weights = load_weights(township)
+    save_weights(township, replace(weights, indicators={**weights.indicators, "rectification": 0}))
+    b = next(s for s in assess(township, YEAR, today=TODAY) if s.name == "青山村")
+    assert b.score == Decimal("-12.63")  # 30×0.25 / 80 × 100 − 22 = −12.625, half away from 0
+    out = tmp_path / "考核.xlsx"
+    run_to_end(export_assessment_xlsx(assess(township, YEAR, today=TODAY), YEAR, out))
+    sheet = load_workbook(out).active
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "青山村")
+    values = dict(zip(headers, row, strict=True))
+    assert (values["按期整改"], values["逾期整改"], values["逾期未整改"]) == (1, 1, 1)
+    assert values["整改按期完成率"] == round(1 / 3, 4)
+
+
+def test_this_years_household_figures_are_the_coverage(engine):
+    """This year, as of today: the figures of the 入户走访 tab and the overview, to the household
+    (a refusal is a visit there, 不在家 is not; a deleted household counts nowhere)."""
+    today = date(2026, 6, 30)
+    with unit_of_work(engine) as s:
+        village = Unit(name="白鹤村", kind="village")
+        s.add(village)
+        s.flush()
+        for n, last in enumerate((date(2026, 3, 1), date(2026, 6, 1), date(2025, 12, 1), None)):
+            s.add(Household(village_id=village.id, address=f"{n}号", head_name=f"户{n}",
+                            last_visited_on=last))  # fmt: skip
+        s.add(
+            Household(
+                village_id=village.id,
+                address="拆",
+                head_name="已删",
+                last_visited_on=date(2026, 5, 1),
+                deleted_at=datetime(2026, 5, 2),
+            )
+        )
+        s.flush()
+        first = s.query(Household).filter_by(address="0号").one()
+        s.add(Letter(kind="commitment_household", number="C1", household_id=first.id,
+                     status="signed", signed_on=date(2026, 3, 1)))  # fmt: skip
+    sheet = next(s for s in assess(engine, 2026, today=today) if s.name == "白鹤村")
+    row = next(r for r in coverage(engine, today).villages if r.village == "白鹤村")
+    assert (row.households, row.visited, row.commitment_signed) == (4, 2, 1)
+    assert sheet.indicators["visit_coverage"] == 0.5
+    assert sheet.indicators["commitment_signed"] == 0.25

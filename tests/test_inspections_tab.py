@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.callback_results import CallbackService
 from db.engine import unit_of_work
 from db.models import CallbackCall, CaseStat, Grid, Household, Person, Unit, Visit
+from ui.tabs.inspection_assessment import HEADERS
 from ui.tabs.inspections_tab import InspectionsTab
 
 TODAY = date.today()
@@ -132,11 +133,12 @@ def test_assessment_view_scores_and_exports(qtbot, tab, tmp_path):
     tab.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1)
     assert view.table.item(0, 1).text() == "白鹤村"
-    first = view.table.item(0, 9).text()
+    score = HEADERS.index("得分")
+    first = view.table.item(0, score).text()
     view.weight_boxes["case_trend"].setValue(0)
     view.weight_boxes["visit_coverage"].setValue(0)
     click(qtbot, view.save_button)
-    qtbot.waitUntil(lambda: view.table.item(0, 9).text() != first)
+    qtbot.waitUntil(lambda: view.table.item(0, score).text() != first)
     out = tmp_path / "考核.xlsx"
     view.ask_save_path = lambda *_: str(out)
     view.export()

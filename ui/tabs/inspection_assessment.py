@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 HEADERS = ("名次", "单位", "类别", *INDICATORS.values(), "加减分", "得分")
+RECTIFICATION_COLUMN = 3 + list(INDICATORS).index("rectification")
 
 
 class AssessmentView(QWidget):
@@ -138,6 +139,12 @@ class AssessmentView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, column, item)
+            record = sheet.rectifications
+            if record is not None:
+                self.table.item(row, RECTIFICATION_COLUMN).setToolTip(
+                    f"按期整改 {record.on_time} 项，逾期整改 {record.late} 项，"
+                    f"逾期未整改 {record.overdue} 项，整改中 {record.open} 项"
+                )
 
     def export(self) -> None:
         """Export the shown sheets to an .xlsx."""
