@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, and_, func, select
 
 from app.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
+from app.cases import awaiting_award_clause
 from app.navigation import Target
 from app.periods import quarter_number, quarter_of, report_deadline
 from app.publicity import not_reported
@@ -20,6 +21,7 @@ from db.models import (
     CallbackCall,
     CallbackSample,
     Commendation,
+    DissuasionCase,
     Inspection,
     Letter,
     Meeting,
@@ -156,6 +158,10 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                 CallbackSample.drawn_on < today - timedelta(days=CALLBACK_DAYS),
             )
         )
+        # the register's own filter: the same cases are counted here and listed there
+        unrewarded = session.scalar(
+            select(func.count()).where(DissuasionCase.deleted_at.is_(None), awaiting_award_clause())
+        )
     if today >= report_deadline(today.year, today.month):
         silent = len(not_reported(engine, today.year, today.month))
         if silent:
@@ -170,6 +176,13 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
             OverdueItem(
                 "callbacks", f"{callbacks}户抽查回访超过{CALLBACK_DAYS}天仍未回访", callbacks,
                 Target("督导考核", "电话回访抽查", {"result": OVERDUE_PENDING}),
+            )
+        )  # fmt: skip
+    if unrewarded:
+        items.append(
+            OverdueItem(
+                "awaiting_award", f"{unrewarded}起成功劝阻案例待提出奖励", unrewarded,
+                Target("劝阻案例", "劝阻案例", {"awaiting_award": True}),
             )
         )  # fmt: skip
     return items

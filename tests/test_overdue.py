@@ -10,15 +10,20 @@ from app.overdue import overdue_items, quarter_of
 from app.periods import report_deadline
 from db.engine import unit_of_work
 from db.models import (
+    Award,
     CallbackCall,
     CallbackSample,
+    CaseDissuader,
     Commendation,
+    DissuasionCase,
+    FraudType,
     Grid,
     Household,
     Inspection,
     Letter,
     Meeting,
     MeetingDecision,
+    Person,
     PublicityActivity,
     Unit,
 )
@@ -218,6 +223,29 @@ def _fixture_around(engine, today: date) -> None:
             s.add(CallbackCall(sample_id=sample.id, household_id=home.id, result=result))
         s.add(PublicityActivity(held_on=today.replace(day=1), unit_id=village.id, title="宣讲",
                                 form="进社区", reported_on=today.replace(day=1)))  # fmt: skip
+        _cases_for_awards(s, village.id, datetime.combine(days(-10), datetime.min.time()))
+
+
+def _cases_for_awards(s, village_id: int, when: datetime) -> None:
+    """A successful case whose dissuader has no award (待提出奖励), one whose dissuader has
+    one, a failed one, and a deleted one: only the first is waiting."""
+    fraud = s.query(FraudType).first()
+    volunteer = Person(name="李志愿")
+    s.add(volunteer)
+    s.flush()
+    for n, (outcome, awarded, deleted) in enumerate(
+        (("success", False, False), ("success", True, False), ("failed", False, False),
+         ("partial", False, True))
+    ):  # fmt: skip
+        case = DissuasionCase(occurred_at=when, alert_source="visit", person_name=f"张{n}",
+                              village_id=village_id, fraud_type_id=fraud.id, outcome=outcome,
+                              deleted_at=when if deleted else None)  # fmt: skip
+        s.add(case)
+        s.flush()
+        s.add(CaseDissuader(case_id=case.id, person_id=volunteer.id, role="反诈志愿者"))
+        if awarded:
+            s.add(Award(kind="per_case", recipient_person_id=volunteer.id, case_id=case.id,
+                        amount_fen=50000, status="proposed", proposed_on=when.date()))  # fmt: skip
 
 
 def _double_click(qtbot, overview, key: str) -> None:
@@ -238,7 +266,8 @@ def test_double_clicking_each_item_opens_exactly_its_records(qtbot, engine, tmp_
     _fixture_around(engine, today)
     expected = {i.key: i for i in overdue_items(engine, today)}
     assert {"previous_quarter_meeting", "decisions", "rectifications", "unsigned_letters",
-            "criticism_rectifications", "callbacks"} <= set(expected)  # fmt: skip
+            "criticism_rectifications", "callbacks", "awaiting_award"} <= set(expected)  # fmt: skip
+    assert expected["awaiting_award"].text == "1起成功劝阻案例待提出奖励"
     assert all(expected[k].count == 1 for k in expected if k != "quarter_meeting")
     database = open_database(tmp_path / "wuzha-test.sqlite")
     window = MainWindow(database, "clerk")
@@ -278,6 +307,12 @@ def test_double_clicking_each_item_opens_exactly_its_records(qtbot, engine, tmp_
     qtbot.waitUntil(lambda: tab.commendations.model.count == 1)
     tab = opened("unsigned_letters")
     qtbot.waitUntil(lambda: tab.letters.model.count == 1)
+    tab = opened("awaiting_award")
+    assert tab.tabs.currentIndex() == 0
+    assert tab.cases.filter_bar.query().filters == {"awaiting_award": True}
+    qtbot.waitUntil(lambda: tab.cases.model.count == 1)
+    person = tab.cases.model.register.column_index("person_name")
+    assert tab.cases.model.data(tab.cases.model.index(0, person)) == "张0"
 
     # after the 29th the unit that did not report is listed, and its link shows just that unit
     deadline = report_deadline(today.year, today.month)
