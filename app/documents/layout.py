@@ -4,15 +4,25 @@ Platypus is not used for text: its CJK wrapping lets 。，、 start a line, it 
 ideographic space U+3000 (so `日期：　　年　　月　　日` loses its blanks), and 16 pt characters
 do not come out 28 to a 156 mm line. Here each body character advances by the grid pitch
 (the font size plus a small negative character spacing), lines break between clusters that
-keep Chinese rules (no closing punctuation at a line start, no opening one at a line end, no
-break inside a number or a Latin word), and a full line is justified by spreading the slack.
+keep Chinese rules (see `breaking`: no closing punctuation at a line start, no opening one at
+a line end, no break inside a number with its unit, a date or a Latin word), and a full line
+is justified by spreading the slack, or squeezed when a number was pushed in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.documents.fonts import Face, FontSet, MissingGlyphError
+from app.documents.breaking import (  # noqa: F401 - NO_END, NO_START, clusters: re-exported
+    NO_END,
+    NO_START,
+    OPENING_SQUEEZE,
+    Measurer,
+    break_lines,
+    clusters,
+    squeeze,
+)
+from app.documents.fonts import Face, FontSet
 from app.documents.model import (
     Block,
     Centered,
@@ -33,14 +43,9 @@ from app.documents.model import (
     chinese_date,
 )
 
-# A line may not start with these (they close something or follow a word)...
-NO_START = frozenset("。，、；：？！）》」』】〕〉〗”’…—%‰·．,.;:?!)]}>")
-# ...nor end with these (they open something).
-NO_END = frozenset("（《「『【〔〈〖“‘([{<")
 EPSILON = 0.01
-# Remembered line breaks and runs (see break_lines); cleared whole when this many accumulate.
+# Remembered runs of a line (see Layout._parts); cleared whole when this many accumulate.
 CACHE_SIZE = 20_000
-_BREAKS: dict[tuple, tuple[str, ...]] = {}
 _RUNS: dict[tuple, tuple[tuple[tuple[float, int, str, Face], ...], float]] = {}
 
 
@@ -119,112 +124,6 @@ class Page:
     items: list[Item] = field(default_factory=list)
 
 
-def clusters(text: str) -> list[str]:
-    """Split text into pieces a line may not break inside.
-
-    A Latin word or number stays whole; closing punctuation sticks to the piece before it and
-    opening punctuation to the piece after it; ……and —— stay in pairs.
-    """
-    pieces: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        j = i + 1
-        if ch.isascii() and (ch.isalnum() or ch in "._-/:@"):
-            while (
-                j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in "._-/:@")
-            ):
-                j += 1
-        elif ch in "…—" and j < len(text) and text[j] == ch:
-            j += 1
-        pieces.append(text[i:j])
-        i = j
-    glued: list[str] = []
-    pending_open = ""
-    for piece in pieces:
-        if pending_open:
-            piece, pending_open = pending_open + piece, ""
-        if piece[0] in NO_END and len(piece) == 1:
-            pending_open = piece
-            continue
-        if glued and piece[0] in NO_START:
-            glued[-1] += piece
-        else:
-            glued.append(piece)
-    if pending_open:
-        glued.append(pending_open)
-    return glued
-
-
-class Measurer:
-    """Measures and assigns faces to text of one role and size; raises on a missing glyph."""
-
-    def __init__(self, fonts: FontSet, where: str) -> None:
-        self.fonts = fonts
-        self.where = where
-
-    def faces(self, role: str, text: str) -> list[Face]:
-        """The face of each character of `text`."""
-        result = []
-        for char in text:
-            face = self.fonts.face_for(role, char)
-            if face is None:
-                raise MissingGlyphError(char, self.where)
-            result.append(face)
-        return result
-
-    def width(self, role: str, text: str, size: float, space: float) -> float:
-        """The advance of `text` with `space` added after every character."""
-        faces = self.faces(role, text)
-        return sum(f.width(c, size) + space for f, c in zip(faces, text, strict=True))
-
-
-def break_lines(
-    m: Measurer, role: str, text: str, size: float, space: float, first: float, rest: float
-) -> list[str]:
-    """Break `text` into lines: the first `first` points wide, the others `rest` wide.
-
-    1,000 letters repeat the same paragraphs: the result is remembered per font set (a text
-    with a missing glyph raises before anything is remembered, naming its own record).
-    """
-    key = (id(m.fonts), role, text, size, space, first, rest)
-    lines = _BREAKS.get(key)
-    if lines is None:
-        lines = _break_lines(m, role, text, size, space, first, rest)
-        if len(_BREAKS) > CACHE_SIZE:
-            _BREAKS.clear()
-        _BREAKS[key] = lines
-    return list(lines)
-
-
-def _break_lines(
-    m: Measurer, role: str, text: str, size: float, space: float, first: float, rest: float
-) -> tuple[str, ...]:
-    lines: list[str] = []
-    line, used = "", 0.0
-    limit = first
-    for piece in clusters(text):
-        w = m.width(role, piece, size, space)
-        if line and used + w > limit + EPSILON:
-            lines.append(line)
-            line, used, limit = "", 0.0, rest
-        if not line and w > limit + EPSILON:
-            # a piece longer than a line (a long number): split it by characters
-            for char in piece:
-                cw = m.width(role, char, size, space)
-                if line and used + cw > limit + EPSILON:
-                    lines.append(line)
-                    line, used, limit = "", 0.0, rest
-                line += char
-                used += cw
-            continue
-        line += piece
-        used += w
-    if line or not lines:
-        lines.append(line)
-    return tuple(lines)
-
-
 class Layout:
     """Lays out one document into pages, top to bottom, keeping the grid."""
 
@@ -275,7 +174,14 @@ class Layout:
     ) -> None:
         """Place one line of text in a row `height` high, starting a page if needed."""
         self._room(height)
+        # the baseline sits where a full-size character's face would sit in the row
+        baseline = self.y - (height + size * 0.76) / 2
         parts, natural = self._parts(role, text, size, space)
+        if natural > width + EPSILON and len(text) > 1:  # a number pushed in: squeeze
+            runs, char_space = self._squeezed(role, text, size, space, x, natural - width)
+            self._add(TextLine(baseline, size, char_space, runs))
+            self.y -= height
+            return
         extra = 0.0
         if align == "justify" and len(text) > 1:
             extra = (width - natural) / len(text)
@@ -284,8 +190,6 @@ class Layout:
             x += (width - natural) / 2
         elif align == "right":
             x += width - natural
-        # the baseline sits where a full-size character's face would sit in the row
-        baseline = self.y - (height + size * 0.76) / 2
         # a justified line spreads its slack after every character: a run moves by the slack
         # of the characters before it
         runs = tuple(
@@ -293,6 +197,30 @@ class Layout:
         )
         self._add(TextLine(baseline, size, space + extra, runs))
         self.y -= height
+
+    def _squeezed(
+        self, role: str, text: str, size: float, space: float, x: float, overflow: float
+    ) -> tuple[tuple[Run, ...], float]:
+        """The runs of a line `overflow` points too long, squeezed: punctuation gives up its
+        empty half (an opening mark moves left into it), then every character a little. A
+        run ends wherever a character does not follow the one before it by its width."""
+        cuts, less = squeeze(self.m, role, text, size, overflow)
+        char_space = space - less
+        runs: list[Run] = []
+        start_x = x
+        run_text, run_face, expected = "", None, None
+        for char, face, cut in zip(text, self.m.faces(role, text), cuts, strict=True):
+            glyph_x = x - cut if char in OPENING_SQUEEZE else x
+            if run_text and (face is not run_face or abs(glyph_x - expected) > 1e-6):
+                runs.append(Run(start_x, run_text, run_face))
+                run_text = ""
+            if not run_text:
+                start_x, run_face = glyph_x, face
+            run_text += char
+            expected = glyph_x + face.width(char, size) + char_space
+            x += face.width(char, size) + char_space - cut
+        runs.append(Run(start_x, run_text, run_face))
+        return tuple(runs), char_space
 
     def _parts(
         self, role: str, text: str, size: float, space: float
