@@ -6,12 +6,13 @@ visits and letters, dissuasion cases, awards, meetings, publicity, inspections a
 figures. The same seed and `today` give the same rows, uuids and timestamps included.
 
 Everything is written in one transaction, so a cancelled job leaves the database empty. The
-steps live in `demo_org`, `demo_households` (with `demo_household_rows`), `demo_cases` and
-`demo_work`; the pools of names and texts in `demo_names` and `demo_texts`.
+steps live in `demo_org`, `demo_households` (with `demo_household_rows`), `demo_cases`,
+`demo_work` and `demo_inspections`; the pools of names and texts in `demo_names` and `demo_texts`.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine, select
 
-from app import demo_cases, demo_households, demo_org, demo_work
+from app import demo_cases, demo_households, demo_inspections, demo_org, demo_work
 from app.demo_context import DemoContext
 from app.demo_names import TOWNSHIP
+from app.letters import PREFIX_KEY
 from app.progress import Job, Progress
 from app.validation import ValidationError
 from db import household_index
@@ -40,6 +42,7 @@ class Existing:
     templates: dict[str, int]  # current letter template id by kind
     usernames: set[str]
     settings: set[str]
+    letter_prefix: str | None = None  # app.letters.number_prefix, when already made
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,14 @@ def _read_reference(conn: Connection, ctx: DemoContext) -> Existing:
         templates={row.kind: row.id for row in templates},
         usernames=set(conn.scalars(select(User.username))),
         settings=set(conn.scalars(select(Setting.key))),
+        letter_prefix=conn.scalar(select(Setting.value).where(Setting.key == PREFIX_KEY)),
     )
+
+
+def letter_prefix(seed: int) -> str:
+    """The demo's letter-number prefix: 4 hex digits like `app.letters.number_prefix` makes,
+    drawn from the seed, so the same seed gives the same numbers."""
+    return f"{random.Random(f'wuzha-demo-letters:{seed}').getrandbits(16):04X}"
 
 
 @contextmanager
@@ -119,6 +129,7 @@ def build_demo(
         _check_empty(conn)
         ctx = DemoContext(conn, seed, today)
         existing = _read_reference(conn, ctx)
+        ctx.letter_prefix = existing.letter_prefix or letter_prefix(seed)
         with _page_cache(conn, BUILD_CACHE_KIB):
             yield from _fill(ctx, households, existing)
         conn.exec_driver_sql("ANALYZE")  # the planner's statistics: searches start from matches
@@ -167,6 +178,6 @@ def _fill(ctx: DemoContext, households: int, existing: Existing) -> Iterator[Pro
     yield Progress(households + rest * 3 // 4, total, "正在生成会议、宣传和督导记录……")
     demo_work.build_meetings(ctx)
     demo_work.build_publicity(ctx)
-    demo_work.build_inspections(ctx)
+    demo_inspections.build_inspections(ctx)
     demo_work.build_system(ctx, existing.usernames, existing.settings)
     ctx.flush()

@@ -15,9 +15,9 @@ from app.demo_texts import (
     CLUE_SUMMARIES,
     COMMENDATION_REASONS,
     CONTACT_CHANNELS,
-    TITLE_CRITERIA,
 )
 from app.idnumber import gender
+from app.titles import CRITERIA
 from app.vocab import (
     ALERT_SOURCES,
     AWARD_KINDS,
@@ -310,14 +310,15 @@ def build_commendations(ctx: DemoContext) -> None:
         )
 
 
-def months(ctx: DemoContext) -> list[tuple[int, int]]:
-    """The 24 (year, month) pairs ending with today's month, oldest first."""
+def months(ctx: DemoContext, ended: bool = False) -> list[tuple[int, int]]:
+    """The 24 (year, month) pairs ending with today's month, oldest first; `ended`: ending with
+    the month before (the police station's figures of a month come after it ends)."""
     y, m = ctx.today.year, ctx.today.month
     pairs = []
-    for _ in range(24):
+    for _ in range(24 + ended):
         pairs.append((y, m))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return pairs[::-1]
+    return pairs[ended:][::-1]
 
 
 def _poisson(ctx: DemoContext, mean: float) -> int:
@@ -329,8 +330,9 @@ def _poisson(ctx: DemoContext, mean: float) -> int:
 
 
 def build_case_stats(ctx: DemoContext) -> None:
-    """Monthly cases and losses per village, falling slowly (the 双降 target)."""
-    for t, (year, month) in enumerate(months(ctx)):
+    """Monthly cases and losses per village for the months that have ended, falling slowly
+    (the 双降 target)."""
+    for t, (year, month) in enumerate(months(ctx, ended=True)):
         stamp = datetime(year, month, 1) + timedelta(days=32)
         stamp = min(stamp.replace(day=3, hour=10), ctx.moment(WINDOW_DAYS, 1020))
         for village in ctx.villages:
@@ -361,7 +363,8 @@ def build_titles(ctx: DemoContext) -> None:
     for k, (kind, unit) in enumerate(candidates):
         for year in (ctx.today.year - 1, ctx.today.year):
             status = last_year[k % len(last_year)] if year < ctx.today.year else "applying"
-            met = {c: status != "applying" or rng.random() < 0.7 for c in TITLE_CRITERIA}
+            # the program's checklist of the kind: a title is awarded only with every one met
+            met = {c: status != "applying" or rng.random() < 0.7 for c in CRITERIA[kind]}
             ctx.add(
                 FraudFreeTitle,
                 min(datetime(year, 3, 1, 9), ctx.moment(WINDOW_DAYS)),

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, Date, DateTime, Table, func, select
 
 import db.models  # noqa: F401 - every table on the metadata
-from app.demo_names import LETTER_PREFIX
 from app.idnumber import make_id_number
+from app.letters import KIND_CODES
 from db.base import Base
 
 WINDOW_DAYS = 730  # the demo covers the 24 months up to `today`
@@ -155,9 +155,10 @@ class DemoContext:
         self.fraud_types: list[tuple[int, str]] = []
         self.templates: dict[str, int] = {}
         self.resident_samples: list[tuple[Any, ...]] = []
-        self.callback_pool: dict[int, list[tuple[int, int, int]]] = {}
         self.activities: list[tuple[str, int]] = []  # (uuid, day) of publicity activities
-        self._letter_numbers: dict[tuple[str, str], Iterator[int]] = {}
+        # this database's letter-number prefix (app.letters.number_prefix), set before letters
+        self.letter_prefix = ""
+        self._letter_numbers: dict[str, Iterator[int]] = {}
         self._id_counters: dict[str, Iterator[int]] = {}
         self._pending: dict[str, list[dict[str, Any]]] = {}
         self._defaults: dict[str, dict[str, Any]] = {}
@@ -175,12 +176,15 @@ class DemoContext:
         """A day index in [low, high]."""
         return low + int(self.rng.random() * (high - low + 1))
 
-    def letter_number(self, kind_code: str, year: str) -> str:
-        """The next number of a letter series, e.g. QX-GZ-2025-000123."""
-        series = self._letter_numbers.get((kind_code, year))
+    def letter_number(self, kind: str, year: str) -> str:
+        """The next number of a letter kind in a year as the program numbers it
+        (`app.letters.Numbering`): GZ2025-7F3A-000123, so the letters printed later go on from
+        the demo's last number."""
+        stem = f"{KIND_CODES[kind]}{year}-{self.letter_prefix}-"
+        series = self._letter_numbers.get(stem)
         if series is None:
-            series = self._letter_numbers[(kind_code, year)] = itertools.count(1)
-        return f"{LETTER_PREFIX}-{kind_code}-{year}-{next(series):06d}"
+            series = self._letter_numbers[stem] = itertools.count(1)
+        return f"{stem}{next(series):06d}"
 
     # --- ids and writing ------------------------------------------------------------------
     def id_counter(self, table: Table) -> Iterator[int]:

@@ -46,8 +46,6 @@ OLDEST = 95
 HEAD_AGES = tuple(age for age in range(22, 93) for _ in range(3 if 35 <= age <= 70 else 1))
 RECENT_VISIT_SHARE = 0.65  # of visits in the last 12 months: about 70% of households visited
 REGISTERED_WITHIN = 45  # households were entered from the rosters in the first weeks
-SAMPLED_GRID_EVERY = 4  # one callback sample per few grids
-CALLBACK_POOL = 12
 ME, FE = "男", "女"
 STAMP_SLOTS = 96  # ten-minute slots from 08:00 to 23:50
 OFFICE_SLOTS = 54  # 08:00-16:50: printing and registering
@@ -82,11 +80,7 @@ class HouseholdFactory:
         self.visit_ids = ctx.id_counter(Visit.__table__)
         self.resident_ids = ctx.id_counter(Resident.__table__)
         self.letter_ids = ctx.id_counter(Letter.__table__)
-        # letter kind -> (number series, template)
-        self.series = {
-            "notice": ("GZ", ctx.templates["notice"]),
-            "commitment_household": ("CN", ctx.templates["commitment_household"]),
-        }
+        self.templates = {kind: ctx.templates[kind] for kind in ("notice", "commitment_household")}
         rng = self.rng
         self.topics = tuple(
             "、".join(rng.sample(VISIT_TOPICS, 2 + (rng.random() < 0.5))) for _ in range(60)
@@ -167,6 +161,11 @@ class HouseholdFactory:
         people = self.members()
         head, tags = self.residents(household_id, people, village, registered, created, success)
         last = visits[-1] if visits else None
+        # 最近走访 as the visit form keeps it: a visit that found nobody home does not count
+        met = None
+        for visit in visits:
+            if visit.outcome != "nobody_home":
+                met = visit
         self.rows["household"].append(
             (  # HOUSEHOLD_COLUMNS
                 household_id,
@@ -182,14 +181,10 @@ class HouseholdFactory:
                 head[2],
                 len(people),
                 ",".join([t for t in RESIDENT_TAGS if t in tags]) if tags else None,
-                ctx.day_iso[last.day] if last else None,
+                ctx.day_iso[met.day] if met else None,
             )
         )
         self.letters(household_id, registered, visits, success, head[0], grid, serial)
-        if success is not None and grid.id % SAMPLED_GRID_EVERY == 0:
-            pool = ctx.callback_pool.setdefault(grid.id, [])
-            if len(pool) < CALLBACK_POOL:
-                pool.append((household_id, success.id, success.day))
 
     def residents(
         self,
@@ -386,7 +381,7 @@ class HouseholdFactory:
         if serial % 97 == 13:  # a misprinted notice, voided and printed again
             letters.insert(0, ("notice", ("void", None, printed)))
         for kind, (status, visit, day) in letters:
-            code, template = self.series[kind]
+            template = self.templates[kind]
             created = printed_at if status != "pending_print" else stamps[day][6]
             handed = visit is not None and status != "printed"
             rows.append(
@@ -397,7 +392,7 @@ class HouseholdFactory:
                     stamps[day][EVENING + 36] if handed else created,
                     "demo",
                     kind,
-                    ctx.letter_number(code, year),
+                    ctx.letter_number(kind, year),
                     household_id,
                     template,
                     status,

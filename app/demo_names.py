@@ -12,7 +12,6 @@ TOWNSHIP = "清溪镇"
 CITY = "溪州市"
 ISSUING_OFFICE = "清溪镇反电信网络诈骗分中心"
 OFFICE_ADDRESS = "溪州市清溪镇人民路88号镇政府大院平安办"
-LETTER_PREFIX = "QX"
 # A made-up county code: no prefecture 3390 exists, so no real person can share a number.
 REGION_CODE = "339005"
 # Spouses who married in from elsewhere carry the codes of their home counties.

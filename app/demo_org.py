@@ -371,7 +371,7 @@ def _employee_letter(ctx: DemoContext, employee_id: int, name: str, signed: int 
         Letter,
         ctx.moment(printed, 600),
         kind="commitment_employee",
-        number=ctx.letter_number("ZG", ctx.day_iso[printed][:4]),
+        number=ctx.letter_number("commitment_employee", ctx.day_iso[printed][:4]),
         employee_id=employee_id,
         template_id=ctx.templates["commitment_employee"],
         status=status,

@@ -1,4 +1,4 @@
-"""Meetings, publicity, inspections and callbacks, users, attachments, audit log and settings."""
+"""Meetings, publicity, users, attachments, audit log and settings."""
 
 from __future__ import annotations
 
@@ -21,8 +21,6 @@ from app.demo_texts import (
     AUDIT_DETAILS,
     DECISION_REVIEWS,
     DECISIONS,
-    INSPECTION_FINDINGS,
-    INSPECTION_RECTIFICATIONS,
     MEETING_AGENDA,
     MEETING_MINUTES,
     MEETING_NOTES,
@@ -31,14 +29,12 @@ from app.demo_texts import (
     SPECIAL_TOPICS,
 )
 from app.dual_decline import CAPS_KEY
-from app.vocab import CALLBACK_RESULTS, PUBLICITY_FORMS
+from app.letters import PREFIX_KEY
+from app.vocab import PUBLICITY_FORMS
 from db.models import (
     Attachment,
     AuditLog,
-    CallbackCall,
-    CallbackSample,
     Household,
-    Inspection,
     Meeting,
     MeetingAttendance,
     MeetingDecision,
@@ -55,7 +51,6 @@ FORMS_BY_KIND = {
     "enterprise": ("进企业", "讲座"),
     "finance": ("LED", "海报", "进商场"),
 }
-CALLBACK_WEIGHTS = {"confirmed": 16, "not_confirmed": 2, "unreachable": 1, "pending": 1}
 
 
 def _day_of(ctx: DemoContext, when: date) -> int:
@@ -215,83 +210,6 @@ def build_publicity(ctx: DemoContext) -> None:
                 ctx.activities.append((uuid, day))
 
 
-def _inspection(ctx: DemoContext, unit_id: int, day: int, method: str) -> int:
-    rng = ctx.rng
-    rectify = rng.random() < 0.4
-    due = day + 14
-    fixed = due - int(rng.random() * 10) if rectify and due < WINDOW_DAYS else None
-    return ctx.add(
-        Inspection,
-        ctx.moment(day, 600),
-        inspected_on=ctx.day(day),
-        inspectors=f"{ctx.people['chair'][1]}、{ctx.people['director'][1]}及派出所民警",
-        unit_id=unit_id,
-        method=method,
-        findings=rng.choice(INSPECTION_FINDINGS),
-        rectification=rng.choice(INSPECTION_RECTIFICATIONS) if rectify else None,
-        rectification_due=ctx.day(due) if rectify else None,
-        rectified_on=ctx.day(fixed) if fixed is not None else None,
-        updated_at=ctx.moment(fixed if fixed is not None else day, 600),
-    )
-
-
-def build_inspections(ctx: DemoContext) -> None:
-    """Inspections of villages and units, and phone callbacks of sampled visited households."""
-    rng = ctx.rng
-    for village in ctx.villages:
-        for _ in range(2):
-            _inspection(
-                ctx,
-                village.unit.id,
-                ctx.random_day(60, WINDOW_DAYS),
-                rng.choice(("household_visit", "on_site")),
-            )
-    for unit in rng.sample([u for u in ctx.units if u.kind != "village"], 5):
-        _inspection(ctx, unit.id, ctx.random_day(60, WINDOW_DAYS), "on_site")
-    samples = []
-    for grid_id, pool in sorted(ctx.callback_pool.items()):
-        chosen = rng.sample(pool, min(len(pool), 5 + int(rng.random() * 4)))
-        drawn = min(WINDOW_DAYS, max(day for _, _, day in chosen) + 3 + int(rng.random() * 20))
-        samples.append((drawn, grid_id, chosen))
-    samples.sort()
-    for n, (drawn, grid_id, chosen) in enumerate(samples):
-        village_id = next(v.unit.id for v in ctx.villages if any(g.id == grid_id for g in v.grids))
-        inspection_id = _inspection(ctx, village_id, drawn, "phone_callback")
-        sample_id = ctx.add(
-            CallbackSample,
-            ctx.moment(drawn, 600),
-            inspection_id=inspection_id,
-            grid_id=grid_id,
-            drawn_on=ctx.day(drawn),
-            seed=rng.getrandbits(31),
-            sample_size=len(chosen),
-        )
-        # The latest sample shows every result; calls still pending only in recent samples.
-        forced = list(CALLBACK_RESULTS) if n == len(samples) - 1 else []
-        recent = drawn >= WINDOW_DAYS - 14
-        for k, (household_id, visit_id, _) in enumerate(chosen):
-            if k < len(forced):
-                result = forced[k]
-            else:
-                result = rng.choices(list(CALLBACK_WEIGHTS), list(CALLBACK_WEIGHTS.values()))[0]
-            if result == "pending" and not recent and not forced:
-                result = "confirmed"
-            called = min(WINDOW_DAYS, drawn + 1 + int(rng.random() * 3))
-            ctx.add(
-                CallbackCall,
-                ctx.moment(drawn, 600),
-                sample_id=sample_id,
-                household_id=household_id,
-                visit_id=visit_id,
-                called_on=None if result == "pending" else ctx.day(called),
-                result=result,
-                notes="住户表示未见过网格员上门，已转村（居）核实。"
-                if result == "not_confirmed"
-                else None,
-                updated_at=ctx.moment(called if result != "pending" else drawn, 900),
-            )
-
-
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A tiny solid-colour PNG, written by hand so the demo needs no imaging library."""
 
@@ -373,6 +291,7 @@ def build_system(ctx: DemoContext, existing_users: set[str], existing_settings: 
     # the plan's control targets (seed 003): last year growth within 5 %, this year a fall
     this_year = now.year
     profile[CAPS_KEY] = json.dumps({str(this_year - 1): "5", str(this_year): "0"})
+    profile[PREFIX_KEY] = ctx.letter_prefix  # the numbers the letters were given
     for key, value in profile.items():
         if key not in existing_settings:
             ctx.add(Setting, now, key=key, value=value)

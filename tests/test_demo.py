@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
 
 import db.models  # noqa: F401 - every table on the metadata
 from app import idnumber
-from app.demo import DemoSummary, build_demo
+from app.callbacks import redraw
+from app.demo import DemoSummary, build_demo, letter_prefix
 from app.demo_context import UuidStream
 from app.integrity import check_database
+from app.letters import KIND_CODES, PREFIX_KEY, Numbering
 from app.progress import Progress, run_to_end
+from app.titles import CRITERIA, load_title
 from app.validation import ValidationError
 from app.vocab import ALERT_SOURCES, CASE_OUTCOMES, LETTER_STATUSES, RESIDENT_TAGS, UNIT_KINDS
 from db.base import Base
 from db.engine import make_engine, sqlite_url
 from db.models import (
+    CallbackCall,
+    CallbackSample,
+    CaseStat,
     DissuasionCase,
+    FraudFreeTitle,
     FraudType,
     Household,
     Letter,
@@ -97,8 +106,8 @@ def test_database_is_consistent(built):
             .where(
                 func.coalesce(Household.last_visited_on, "")
                 != func.coalesce(
-                    select(func.max(Visit.visited_on))
-                    .where(Visit.household_id == Household.id)
+                    select(func.max(Visit.visited_on))  # as app.visits keeps it: 不在家 is not
+                    .where(Visit.household_id == Household.id, Visit.outcome != "nobody_home")
                     .scalar_subquery(),
                     "",
                 )
@@ -243,3 +252,76 @@ def test_cancelled_build_leaves_the_database_empty(tmp_path):
         assert summary.counts["household"] == HOUSEHOLDS
     finally:
         engine.dispose()
+
+
+def test_titles_carry_the_programs_checklist(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        titles = conn.execute(select(FraudFreeTitle.id, FraudFreeTitle.title_kind)).all()
+    assert {kind for _, kind in titles} == set(CRITERIA)
+    for title_id, kind in titles:
+        record = load_title(engine, title_id)
+        assert [text for text, _ in record.criteria] == list(CRITERIA[kind])
+        if record.status == "awarded":
+            assert record.unmet == []
+
+
+def test_monthly_figures_only_for_months_that_have_ended(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        periods = set(conn.execute(select(CaseStat.year, CaseStat.month).distinct()).all())
+        newest = conn.scalar(select(func.max(CaseStat.created_at)))
+    assert (TODAY.year, TODAY.month) not in periods
+    assert (2026, 10) in periods and (2024, 11) in periods and len(periods) == 24
+    assert newest < datetime.combine(TODAY + timedelta(days=1), datetime.min.time())
+
+
+def test_callback_samples_are_drawn_as_the_program_draws_them(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        samples = conn.execute(select(CallbackSample)).all()
+        calls = conn.execute(
+            select(CallbackCall.sample_id, CallbackCall.household_id, CallbackCall.visit_id,
+                   Household.phone, Visit.visited_on, Visit.outcome)
+            .join(Household, Household.id == CallbackCall.household_id)
+            .join(Visit, Visit.id == CallbackCall.visit_id)
+        ).all()  # fmt: skip
+    assert samples and len(calls) == sum(s.sample_size for s in samples)
+    by_sample: dict[int, list[int]] = {}
+    for call in calls:
+        by_sample.setdefault(call.sample_id, []).append(call.household_id)
+        assert call.phone and call.outcome == "visited"
+    for sample in samples:
+        assert sample.visited_from <= sample.visited_to < sample.drawn_on
+        # 复现: the stored seed over the stored period picks the same households again
+        assert redraw(engine, sample.id) == sorted(by_sample[sample.id])
+    periods = {s.id: (s.visited_from, s.visited_to) for s in samples}
+    assert all(periods[c.sample_id][0] <= c.visited_on <= periods[c.sample_id][1] for c in calls)
+
+
+def test_letter_numbers_are_the_programs_with_this_databases_prefix(built, tmp_path):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        prefix = conn.scalar(select(Setting.value).where(Setting.key == PREFIX_KEY))
+        numbers = conn.execute(select(Letter.kind, Letter.number)).all()
+    assert re.fullmatch("[0-9A-F]{4}", prefix)
+    for kind, number in numbers:
+        assert re.fullmatch(rf"{KIND_CODES[kind]}20\d\d-{prefix}-\d{{6}}", number), number
+    # the letters printed next go on from the demo's last number of the year
+    last = max(n for k, n in numbers if k == "notice" and n.startswith(f"GZ{TODAY.year}"))
+    with Session(engine) as session:
+        following = Numbering(session, "notice", TODAY.year).take()
+        session.rollback()
+    assert following == f"{last[:-6]}{int(last[-6:]) + 1:06d}"
+    # another seed, another prefix; a database that has one keeps it
+    other = _new_engine(tmp_path, "prefixed")
+    try:
+        with Session(other) as session, session.begin():
+            session.add(Setting(key=PREFIX_KEY, value="0A0B"))
+        run_to_end(build_demo(other, 50, 2, TODAY))
+        with other.connect() as conn:
+            first = conn.scalar(select(Letter.number).order_by(Letter.id).limit(1))
+        assert "-0A0B-" in first
+    finally:
+        other.dispose()
+    assert letter_prefix(1) == prefix and letter_prefix(2) != prefix
