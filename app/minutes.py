@@ -65,6 +65,15 @@ def minutes_title(township: str, meeting_title: str, kind: str, held_at: datetim
     return meeting_title if meeting_title.endswith("纪要") else meeting_title + "纪要"
 
 
+def _title_lines(facts: MinutesFacts) -> str:
+    """A 季度例会's title breaks after the group's name (…工作领导小组 | 2024年第三季度工作会议
+    纪要); others wrap by themselves, words whole."""
+    group = "工作领导小组"
+    if facts.kind == "quarterly" and group in facts.title:
+        return facts.title.replace(group, group + "\n", 1)
+    return facts.title
+
+
 def _person(name: str | None, post: str | None) -> str:
     """镇党委副书记蔡慧婷: the post before the name, as minutes name a chair."""
     return f"{post or ''}{name}" if name else ""
@@ -142,7 +151,7 @@ def minutes_document(facts: MinutesFacts, issuer: str) -> Document:
     opening, topics, numbered decisions, then the 出席/请假/列席 lines in 黑体 with the names
     aligned after the colon. A 纪要 carries no signature: who issued it stands under the title."""
     doc = Document(style="official", where=f"会议纪要“{facts.title}”")
-    doc.title(facts.title)
+    doc.title(_title_lines(facts))
     doc.centered("\u3000\u3000".join(p for p in (issuer, chinese_date(facts.held_at.date())) if p))
     when = f"{chinese_date(facts.held_at.date())}{_time_of_day(facts.held_at)}"
     place = f"在{facts.place}" if facts.place else ""

@@ -167,7 +167,8 @@ def notice_document(f: MonthlyFigures, township: str, issuer: str, issued_on: da
     """The notice as a 通报: title, five numbered sections with tables, the ranking."""
     doc = Document(style="official", where=f"{f.year}年{f.month}月通报")
     area = area_word(township)
-    doc.title(f"关于{f.year}年{f.month}月全{area}反电信网络诈骗工作情况的通报")
+    # GB/T 9704: a wrapped title keeps its words whole: 全镇 | 反电信网络诈骗工作情况的通报
+    doc.title(f"关于{f.year}年{f.month}月全{area}\n反电信网络诈骗工作情况的通报")
     doc.paragraph("各村（社区）、各成员单位：", indent=False)
     doc.paragraph(f"现将{f.year}年{f.month}月{township}反电信网络诈骗工作情况通报如下。")
     _cases_section(doc, f, area)

@@ -181,6 +181,8 @@ def test_minutes_list_every_attendee_under_the_right_line_and_number_decisions(
     text = re.sub(r"— \d+ —", "", "".join(p.extract_text() for p in reader.pages))
     text = text.replace("\n", "")
     assert "清溪镇反电信网络诈骗工作领导小组2024年第三季度工作会议纪要" in text
+    title = reader.pages[0].extract_text().splitlines()[:2]
+    assert title == ["清溪镇反电信网络诈骗工作领导小组", "2024年第三季度工作会议纪要"]
     assert "镇党委副书记王喆在镇政府三楼会议室主持召开" in text
     for n in range(1, 12):
         assert f"{chinese_number(n)}、议定事项内容{n}" in text

@@ -180,6 +180,9 @@ def test_the_notice_pdf_reads_like_a_notice(october, tmp_path):
     assert pages == len(reader.pages)
     text = "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
     assert "关于2024年10月全镇反电信网络诈骗工作情况的通报" in text
+    # the title breaks between words (GB/T 9704 7.3.3), not "…工作情 / 况的通报"
+    title = reader.pages[0].extract_text().splitlines()[:2]
+    assert title == ["关于2024年10月全镇", "反电信网络诈骗工作情况的通报"]
     assert (
         "本月全镇共发生电信网络诈骗案件3起，案损5050.00元；上月5起、案损400.00元，"
         "去年同月5起、案损9050.00元。"

@@ -42,6 +42,7 @@ from app.documents.model import (
     Title,
     chinese_date,
 )
+from app.documents.titles import title_lines
 
 EPSILON = 0.01
 # Remembered runs of a line (see Layout._parts); cleared whole when this many accumulate.
@@ -277,9 +278,7 @@ class Layout:
         """Lay out one block below the previous one."""
         s = self.style
         if isinstance(block, Title):
-            lines = break_lines(
-                self.m, "title", block.text, s.title_size, 0.0, s.text_width, s.text_width
-            )
+            lines = title_lines(self.m, block.text, s.title_size, s.text_width)
             for line in lines:
                 self._line(
                     "title",

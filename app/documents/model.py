@@ -78,7 +78,8 @@ STYLES = {"official": OFFICIAL, "letter": LETTER}
 
 @dataclass(frozen=True)
 class Title:
-    """The document's title, centred, in the title face (may wrap)."""
+    """The document's title, centred, in the title face: "\n" breaks it where the caller
+    wants (GB/T 9704: 回行时要做到词意完整); a long line wraps with its words whole."""
 
     text: str
 
@@ -224,7 +225,7 @@ class Document:
         return STYLES[self.style]
 
     def title(self, text: str) -> Document:
-        """The title: 2号, centred."""
+        """The title: 2号, centred; "\n" in `text` breaks it there."""
         self.blocks.append(Title(text))
         return self
 

@@ -186,7 +186,8 @@ def render_pdf_job(
 def _title_of(doc: Document) -> str:
     from app.documents.model import Title
 
-    return next((b.text for b in doc.blocks if isinstance(b, Title)), APP_TITLE)
+    title = next((b.text for b in doc.blocks if isinstance(b, Title)), APP_TITLE)
+    return title.replace("\n", "")
 
 
 def render_pdf(docs: Document | Iterable[Document], path: Path | str) -> int:
