@@ -11,9 +11,8 @@ is justified by spreading the slack, or squeezed when a number was pushed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from app.documents.breaking import (  # noqa: F401 - NO_END, NO_START, clusters: re-exported
+    EPSILON,
     NO_END,
     NO_START,
     OPENING_SQUEEZE,
@@ -23,6 +22,16 @@ from app.documents.breaking import (  # noqa: F401 - NO_END, NO_START, clusters:
     squeeze,
 )
 from app.documents.fonts import Face, FontSet
+from app.documents.items import (  # noqa: F401 - Rule: re-exported, pages are read from here
+    Code,
+    Dashed,
+    Item,
+    Page,
+    Picture,
+    Rule,
+    Run,
+    TextLine,
+)
 from app.documents.model import (
     Block,
     Centered,
@@ -42,87 +51,14 @@ from app.documents.model import (
     Title,
     chinese_date,
 )
+from app.documents.tables import TableLayout
 from app.documents.titles import title_lines
 
-EPSILON = 0.01
+# A signature takes a blank line, the issuer and the date.
+SIGNATURE_LINES = 3
 # Remembered runs of a line (see Layout._parts); cleared whole when this many accumulate.
 CACHE_SIZE = 20_000
 _RUNS: dict[tuple, tuple[tuple[tuple[float, int, str, Face], ...], float]] = {}
-
-
-@dataclass(frozen=True)
-class Run:
-    """Consecutive characters of one face, starting at `x`."""
-
-    x: float
-    text: str
-    face: Face
-
-
-@dataclass(frozen=True)
-class TextLine:
-    """A line of text: its baseline, size, character spacing and runs."""
-
-    y: float
-    size: float
-    char_space: float
-    runs: tuple[Run, ...]
-
-    @property
-    def text(self) -> str:
-        """The characters of the line, in order."""
-        return "".join(r.text for r in self.runs)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A straight line (table rules)."""
-
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-
-
-@dataclass(frozen=True)
-class Picture:
-    """An image placed at (x, y) bottom-left, of width × height points."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Code:
-    """A QR code of `text`, `size` points square, bottom-left at (x, y)."""
-
-    x: float
-    y: float
-    size: float
-    text: str
-
-
-@dataclass(frozen=True)
-class Dashed:
-    """A dashed line (a cut line)."""
-
-    x1: float
-    y: float
-    x2: float
-
-
-Item = TextLine | Rule | Picture | Code | Dashed
-
-
-@dataclass
-class Page:
-    """One laid-out page and its number within its document."""
-
-    number: int
-    items: list[Item] = field(default_factory=list)
 
 
 class Layout:
@@ -255,8 +191,10 @@ class Layout:
         align: str = "justify",
         height: float | None = None,
         grid: bool = True,
+        keep_with: float = 0.0,
     ) -> None:
-        """A wrapped paragraph: first line indented by `indent`, the others by `hang`."""
+        """A wrapped paragraph: first line indented by `indent`, the others by `hang`; its
+        last lines stay on the page of the `keep_with` points that follow it."""
         s = self.style
         size = size or s.body_size
         space = s.pitch_x - size if grid else 0.0
@@ -267,15 +205,41 @@ class Layout:
             self.float_width = 0.0  # below the floating code: full width again
         width -= self.float_width
         lines = break_lines(self.m, role, text, size, space, width - indent, width - hang)
+        carry = self._carry_from(len(lines), height, keep_with)
         for number, line in enumerate(lines):
+            if number == carry and self.y < self.top - EPSILON:
+                self._new_page()
             offset = indent if number == 0 else hang
             last = number == len(lines) - 1
             line_align = "left" if align == "justify" and last else align
             self._line(role, line, size, space, s.left + offset, width - offset, line_align, height)
 
+    def _carry_from(self, count: int, height: float, keep_with: float) -> int | None:
+        """Where `count` lines `height` high, placed from the cursor, must start a new page so
+        that the `keep_with` points after them (a signature) do not stand alone at the top of
+        the next one: the index of the first line carried over, or None.
+
+        Two lines go with what follows (the whole paragraph when only one would stay behind);
+        GB/T 9704 wants the signature and the text on one page, never "此页无正文"."""
+        if not keep_with or not count:
+            return None
+        y, on_page = self.y, 0
+        for _ in range(count):
+            if y - height < self.bottom - EPSILON and y < self.top - EPSILON:
+                y, on_page = self.top, 0
+            y -= height
+            on_page += 1
+        carried = min(2, count)
+        if y - keep_with >= self.bottom - EPSILON and on_page >= carried:
+            return None  # what follows fits under the last lines
+        if on_page == count and count - carried == 1:
+            carried = count
+        return count - carried
+
     # -- blocks ----------------------------------------------------------------------------------
-    def place(self, block: Block) -> None:
-        """Lay out one block below the previous one."""
+    def place(self, block: Block, keep_with: float = 0.0) -> None:
+        """Lay out one block below the previous one; `keep_with` is the height of what must
+        follow it on the same page (a signature), which takes its last lines along."""
         s = self.style
         if isinstance(block, Title):
             lines = title_lines(self.m, block.text, s.title_size, s.text_width)
@@ -299,11 +263,13 @@ class Layout:
             self._wrapped(role, block.text, indent=2 * s.pitch_x)
         elif isinstance(block, Paragraph):
             indent = 2 * s.pitch_x if block.indent else 0.0
-            self._wrapped(block.role, block.text, indent=indent, align=block.align)
+            self._wrapped(
+                block.role, block.text, indent=indent, align=block.align, keep_with=keep_with
+            )
         elif isinstance(block, Labelled):
-            self._labelled(block)
+            self._labelled(block, keep_with)
         elif isinstance(block, Table):
-            TableLayout(self, block).place()
+            TableLayout(self, block).place(keep_with)
         elif isinstance(block, Signature):
             self._signature(block)
         elif isinstance(block, Spacer):
@@ -339,7 +305,7 @@ class Layout:
         else:  # pragma: no cover - a new block kind without a layout is a programming error
             raise TypeError(type(block))
 
-    def _labelled(self, block: Labelled) -> None:
+    def _labelled(self, block: Labelled, keep_with: float = 0.0) -> None:
         s = self.style
         space = s.pitch_x - s.body_size
         label_width = self.m.width("heading", block.label, s.body_size, space)
@@ -347,7 +313,10 @@ class Layout:
             self.m, "body", block.text, s.body_size, space,
             s.text_width - label_width, s.text_width - label_width,
         )  # fmt: skip
+        carry = self._carry_from(len(lines), s.pitch_y, keep_with)
         for number, line in enumerate(lines):
+            if number == carry and self.y < self.top - EPSILON:
+                self._new_page()
             self._room(s.pitch_y)
             if number == 0:
                 y = self.y
@@ -374,7 +343,7 @@ class Layout:
         date_text = chinese_date(block.signed_on) if block.signed_on else "　　年　　月　　日"
         date_width = self.m.width("body", date_text, s.body_size, space)
         right = s.left + s.text_width - 4 * s.pitch_x
-        self._room(s.pitch_y * 3)
+        self._room(s.pitch_y * SIGNATURE_LINES)
         self.y -= s.pitch_y
         centre = right - date_width / 2
         issuer_width = self.m.width("body", block.issuer, s.body_size, space)
@@ -438,77 +407,23 @@ class Layout:
             self._wrapped("body", block.caption, size=s.table_size, align=block.align, grid=False)
 
 
-class TableLayout:
-    """A ruled table: rows never split, the header repeats on every page."""
-
-    PAD = 3.0
-
-    def __init__(self, layout: Layout, table: Table) -> None:
-        self.layout = layout
-        self.table = table
-        s = layout.style
-        total = sum(table.widths)
-        self.widths = [w * s.text_width / total for w in table.widths]
-        self.size = s.table_size
-        self.leading = self.size * 1.45
-
-    def _cell_lines(self, role: str, text: str, width: float) -> list[str]:
-        inner = width - 2 * self.PAD
-        lines: list[str] = []
-        for part in text.split("\n"):
-            lines += break_lines(self.layout.m, role, part, self.size, 0.0, inner, inner)
-        return lines
-
-    def _row(self, role: str, cells: tuple[str, ...]) -> tuple[float, list[list[str]]]:
-        wrapped = [self._cell_lines(role, c, w) for c, w in zip(cells, self.widths, strict=True)]
-        height = max(len(lines) for lines in wrapped) * self.leading + 2 * self.PAD
-        return height, wrapped
-
-    def _draw_row(self, role: str, height: float, wrapped: list[list[str]], header: bool) -> None:
-        lay = self.layout
-        s = lay.style
-        top = lay.y
-        x = s.left
-        lay._add(Rule(s.left, top, s.left + s.text_width, top))
-        lay._add(Rule(s.left, top - height, s.left + s.text_width, top - height))
-        for lines, width, align in zip(wrapped, self.widths, self.table.align, strict=True):
-            lay._add(Rule(x, top, x, top - height))
-            lay.y = top - self.PAD
-            cell_align = "center" if header else align
-            for line in lines:
-                lay._line(
-                    role,
-                    line,
-                    self.size,
-                    0.0,
-                    x + self.PAD,
-                    width - 2 * self.PAD,
-                    cell_align,
-                    self.leading,
-                )
-            x += width
-        lay._add(Rule(x, top, x, top - height))
-        lay.y = top - height
-
-    def place(self) -> None:
-        """Lay out the header and every row, breaking pages between rows."""
-        lay = self.layout
-        header_height, header = self._row("heading", self.table.headers)
-        rows = [self._row("body", r) for r in self.table.rows]
-        first = rows[0][0] if rows else 0.0
-        lay._room(header_height + first)
-        self._draw_row("heading", header_height, header, True)
-        for height, wrapped in rows:
-            if lay.y - height < lay.bottom - EPSILON:
-                lay._new_page()
-                self._draw_row("heading", header_height, header, True)
-            self._draw_row("body", height, wrapped, False)
-        lay.y -= lay.style.pitch_y * 0.5
-
-
 def layout_document(doc: Document, fonts: FontSet) -> list[Page]:
     """Every page of a document, laid out; raises MissingGlyphError before anything is drawn."""
     lay = Layout(doc, fonts)
-    for block in doc.blocks:
-        lay.place(block)
+    for number, block in enumerate(doc.blocks):
+        lay.place(block, _kept_with(doc.blocks, number, doc.page_style))
     return lay.pages
+
+
+def _kept_with(blocks: list[Block], number: int, style: PageStyle) -> float:
+    """The height that must stay on the page of block `number`: a signature after it (and the
+    blank lines between), or nothing."""
+    height = 0.0
+    for block in blocks[number + 1 :]:
+        if isinstance(block, Spacer):
+            height += style.pitch_y * block.lines
+        elif isinstance(block, Signature):
+            return height + SIGNATURE_LINES * style.pitch_y
+        else:
+            return 0.0
+    return 0.0
