@@ -9,6 +9,7 @@ neither a file nor a record.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ from app.letters_status import (  # noqa: F401 - re-exported: callers import the
     read_scan,
     sign_letter,
 )
+from app.letters_values import decode_values, encode_values, stored_addressee
 from app.progress import Job, Progress
 from app.settings import load_profile
 from app.validation import ValidationError
@@ -69,6 +71,7 @@ from db.models import (
     Setting,
 )
 
+log = logging.getLogger(__name__)
 PREFIX_KEY = "letter_number_prefix"
 KIND_CODES = {"notice": "GZ", "commitment_household": "CN", "commitment_employee": "ZG"}
 
@@ -188,6 +191,8 @@ def print_letters_job(
                 )  # fmt: skip
                 session.add(letter)
             letter.status, letter.printed_at, letter.template_id = "printed", now, template.id
+            # what this paper says, for its reprints and signed copy (see app.letters_values)
+            letter.printed_values = encode_values({**common, **a.values, "编号": letter.number})
             letters.append(letter)
         session.flush()
 
@@ -221,8 +226,12 @@ def _pending_letters(session: Session, kind: str, addressees: Sequence[Addressee
 def letter_documents(
     engine: Engine, letter_ids: Sequence[int], full_numbers: bool = False
 ) -> list[Document]:
-    """Stored letters as documents, each with the template version it was printed with and,
-    when signed on the pad, with the signature (the signed copy)."""
+    """Stored letters as documents, each with the template version and the values it was
+    printed with and, when signed on the pad, with the signature (the signed copy).
+
+    A letter printed before its values were kept is filled anew from the records (the ID
+    number full when `full_numbers`); one with kept values says exactly what its paper said,
+    an ID number masked if it was printed masked, whatever `full_numbers` asks."""
     profile = load_profile(engine)
     issuer = profile.get("issuing_office") or ""
     docs = []
@@ -230,29 +239,56 @@ def letter_documents(
         letters = [_letter(session, i) for i in letter_ids]
         fraud = fraud_type_names(session)
         for letter in letters:
-            if letter.household_id is not None:
-                (a,) = household_addressees(session, [letter.household_id], full_numbers)
-            else:
-                (a,) = employee_addressees(session, [letter.employee_id])
-            printed = (letter.printed_at or utcnow()).date()
             template: Template = (
                 template_by_id(engine, letter.template_id)
                 if letter.template_id
                 else current_template(engine, letter.kind)
             )
-            values = {
-                **a.values, "编号": letter.number, "日期": chinese_date(printed),
-                "日期_date": printed, "乡镇": profile.get("township_name") or "",
-                "发文机关": issuer, "诈骗类型": fraud,
-            }  # fmt: skip
+            kept = _kept_values(letter)
+            if kept is not None:
+                values = {**kept, "编号": letter.number}
+                a = stored_addressee(letter.household_id, letter.employee_id, values)
+                printed_by = str(values.get("发文机关") or "")
+            else:
+                a, values = _values_anew(session, letter, full_numbers, profile, fraud)
+                printed_by = issuer
             options = LetterOptions(
                 signature_png=letter.signature_png, signer=letter.signer_name or "",
                 signed_on=letter.signed_on,
             )  # fmt: skip
             docs.append(
-                build_letter(template, values, issuer, options, _record_name(letter.kind, a))
+                build_letter(template, values, printed_by, options, _record_name(letter.kind, a))
             )
     return docs
+
+
+def _kept_values(letter: Letter) -> dict | None:
+    """The values a letter was printed with, or None (printed before they were kept, or, never
+    expected, unreadable: then it is filled anew and the log says which letter, by id only)."""
+    if not letter.printed_values:
+        return None
+    try:
+        return decode_values(letter.printed_values)
+    except ValueError:
+        log.warning("letter %s: its printed values are unreadable; filled anew", letter.id)
+        return None
+
+
+def _values_anew(
+    session: Session, letter: Letter, full_numbers: bool, profile: dict, fraud: str
+) -> tuple[Addressee, dict]:
+    """A letter's values filled from today's records (letters printed before 0011)."""
+    if letter.household_id is not None:
+        (a,) = household_addressees(session, [letter.household_id], full_numbers)
+    else:
+        (a,) = employee_addressees(session, [letter.employee_id])
+    printed = (letter.printed_at or utcnow()).date()
+    values = {
+        **a.values, "编号": letter.number, "日期": chinese_date(printed), "日期_date": printed,
+        "乡镇": profile.get("township_name") or "", "发文机关": profile.get("issuing_office") or "",
+        "诈骗类型": fraud,
+    }  # fmt: skip
+    return a, values
 
 
 def reprint_letters(

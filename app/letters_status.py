@@ -8,6 +8,7 @@ whose scan can be attached later. Every change is all or none.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,10 @@ TRANSITIONS = {
     "void": set(),
 }
 MAX_SCAN_BYTES = MAX_ATTACHMENT_BYTES
+# A signature has ink: this many pixels darker than this grey (0 black, 255 white). A click on
+# the pad without a stroke leaves a dot of about five.
+INK_LEVEL = 160
+MIN_INK_PIXELS = 12
 SCAN_TYPES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
@@ -44,6 +49,23 @@ SCAN_TYPES = {
 def file_type(data: bytes) -> str | None:
     """The MIME type of a PNG, JPEG or PDF by its first bytes, or None."""
     return attachment_type(data, SCAN_TYPES)
+
+
+def has_ink(png: bytes) -> bool:
+    """Whether a signature picture holds a stroke: at least MIN_INK_PIXELS pixels clearly
+    darker than white paper once laid on it (the pad draws on a transparent background).
+    An unreadable picture holds none."""
+    from PIL import Image, UnidentifiedImageError  # ReportLab's own image library
+
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+            picture = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False
+    paper = Image.new("RGBA", picture.size, "white")
+    grey = Image.alpha_composite(paper, picture).convert("L")
+    return sum(grey.histogram()[:INK_LEVEL]) >= MIN_INK_PIXELS
 
 
 def read_scan(path: Path) -> bytes:
@@ -126,6 +148,8 @@ def sign_letter(
         errors[""] = "请在签名板上签名，或添加签字后的扫描件、照片（二选一）"
     elif signature_png is not None and file_type(signature_png) != "image/png":
         errors[""] = "签名不是有效的图片"
+    elif signature_png is not None and not has_ink(signature_png):
+        errors[""] = "签名板上还没有签名，请签名后再保存"
     if errors:
         raise ValidationError(errors)
     scan_bytes = read_scan(scan) if scan is not None else b""
