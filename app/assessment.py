@@ -208,8 +208,12 @@ def assess(
             "visit_coverage": visited / households if households else None,
             "commitment_signed": (signed / households if households else staff_share.get(unit.id)),
             "meeting_attendance": attended.get(unit.id),
+            # of the months whose report was due, those reported in time (a month still under
+            # way and already reported is not yet counted)
             "publicity_on_time": (
-                len(on_time.get(unit.id, set())) / months_due if months_due else None
+                len({m for m in on_time.get(unit.id, ()) if m <= months_due}) / months_due
+                if months_due
+                else None
             ),
             "case_trend": trend.get(unit.name) if village else None,
             "rectification": record.met_share if record else None,

@@ -265,3 +265,41 @@ def test_this_years_household_figures_are_the_coverage(engine):
     assert (row.households, row.visited, row.commitment_signed) == (4, 2, 1)
     assert sheet.indicators["visit_coverage"] == 0.5
     assert sheet.indicators["commitment_signed"] == 0.25
+
+
+def test_a_month_reported_before_its_deadline_is_not_yet_counted(township):
+    """On 10 March only January and February were due: a March report early is not a third."""
+    with unit_of_work(township) as s:
+        school = s.query(Unit).filter_by(name="中心小学").one()
+        s.add(PublicityActivity(held_on=date(YEAR + 1, 1, 5), unit_id=school.id, title="寒假",
+                                form="进学校", reported_on=date(YEAR + 1, 1, 6)))  # fmt: skip
+        s.add(PublicityActivity(held_on=date(YEAR + 1, 3, 2), unit_id=school.id, title="开学",
+                                form="进学校", reported_on=date(YEAR + 1, 3, 3)))  # fmt: skip
+    sheets = assess(township, YEAR + 1, today=date(YEAR + 1, 3, 10))
+    school = next(s for s in sheets if s.name == "中心小学")
+    assert school.indicators["publicity_on_time"] == 0.5  # January of the two due
+
+
+def test_the_page_shows_whole_names_and_what_the_rectification_share_counts(qtbot, township):
+    from ui.tabs.inspection_assessment import HEADERS, AssessmentView
+
+    long_name = "清溪镇新时代文明实践所"
+    with unit_of_work(township) as s:
+        s.add(Unit(name=long_name, kind="institution", sort_order=4))
+    _rectification(township, "青山村", "criticism", date(YEAR, 7, 1), date(YEAR, 7, 31),
+                   date(YEAR, 7, 20))  # fmt: skip
+    _rectification(township, "青山村", "red_card", date(YEAR, 9, 1), date(YEAR, 10, 31))
+    view = AssessmentView(township)
+    qtbot.addWidget(view)
+    view.resize(1100, 600)
+    view.year.setValue(YEAR)
+    view.show()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 4)
+    rows = {view.table.item(r, 1).text(): r for r in range(4)}
+    column = HEADERS.index("整改按期完成率")
+    cell = view.table.item(rows["青山村"], column)
+    assert cell.text() == "50.0%"
+    assert cell.toolTip() == "按期整改 1 项，逾期整改 0 项，逾期未整改 1 项，整改中 0 项"
+    assert view.table.item(rows["白鹤村"], column).text() == "—"
+    metrics = view.table.fontMetrics()
+    assert view.table.columnWidth(1) > metrics.horizontalAdvance(long_name)
