@@ -28,7 +28,6 @@ class Overview:
     # this year's coverage of the township's live households (app.coverage)
     coverage: CoverageRow
     cases_this_month: int
-    saved_this_year_fen: int
     meetings_this_quarter: int
     units_missing_roles: int
     # this year's dissuasion results (预警后再转账率) and 双降 so far
@@ -39,6 +38,11 @@ class Overview:
     months: tuple[MonthFigures, ...] = ()
     # money saved by dissuasion in each month of this year so far, January first
     saved_by_month_fen: tuple[int, ...] = ()
+
+    @property
+    def saved_this_year_fen(self) -> int:
+        """Money saved by this year's dissuasion cases (the 劝阻情况 figure)."""
+        return self.dissuasion.saved_fen
 
     @property
     def households(self) -> int:
@@ -94,7 +98,6 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
     """Compute the overview; each figure is one indexed aggregate query."""
     today = today or date.today()
     year_start = date(today.year, 1, 1)
-    month_start = today.replace(day=1)
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     roles = (
         select(func.count(distinct(UnitRole.role)))
@@ -109,28 +112,26 @@ def overview(engine: Engine, today: date | None = None) -> Overview:
     live_cases = DissuasionCase.deleted_at.is_(None), DissuasionCase.occurred_at < tomorrow
     with engine.connect() as conn:
         month = func.cast(func.strftime("%m", DissuasionCase.occurred_at), Integer)
-        saved = dict(
-            conn.execute(
-                select(month, func.sum(DissuasionCase.amount_saved_fen))
+        by_month = {
+            m: (cases, saved or 0)
+            for m, cases, saved in conn.execute(
+                select(month, func.count(), func.sum(DissuasionCase.amount_saved_fen))
                 .where(DissuasionCase.occurred_at >= year_start, *live_cases)
                 .group_by(month)
-            ).all()
-        )
+            )
+        }
         return Overview(
             dissuasion=dissuasion,
             decline=decline.total,
             decline_months=decline.through_month,
             months=decline.months,
-            saved_by_month_fen=tuple(saved.get(m, 0) or 0 for m in range(1, today.month + 1)),
+            saved_by_month_fen=tuple(by_month.get(m, (0, 0))[1] for m in range(1, today.month + 1)),
             units=conn.scalar(select(func.count()).where(Unit.deleted_at.is_(None))),
             villages=conn.scalar(
                 select(func.count()).where(Unit.kind == "village", Unit.deleted_at.is_(None))
             ),
             coverage=households,
-            cases_this_month=conn.scalar(
-                select(func.count()).where(DissuasionCase.occurred_at >= month_start, *live_cases)
-            ),
-            saved_this_year_fen=sum(fen or 0 for fen in saved.values()),
+            cases_this_month=by_month.get(today.month, (0, 0))[0],
             meetings_this_quarter=conn.scalar(
                 select(func.count()).where(
                     Meeting.held_at >= quarter_start,

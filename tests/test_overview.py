@@ -174,6 +174,11 @@ def test_the_tab_shows_cards_and_charts_and_a_card_opens_its_records(qtbot, engi
     with qtbot.waitSignal(tab.navigate) as signal:
         qtbot.mouseClick(tab.cards["decline"], Qt.MouseButton.LeftButton)
     assert (signal.args[0].tab, signal.args[0].subtab) == ("督导考核", "双降")
+    assert tab.cards["cases"].note.text() == "今年还没有劝阻案例"
+    with qtbot.waitSignal(tab.navigate) as signal:  # exactly the units that lack someone
+        qtbot.mouseClick(tab.cards["roles"], Qt.MouseButton.LeftButton)
+    assert (signal.args[0].tab, signal.args[0].filters) == ("成员单位", {"roles": "incomplete"})
+    assert len(tab.cards) % tab.COLUMNS == 0  # the cards fill their rows
     image = tab.grab().toImage()
     assert not image.isNull() and image.width() >= 1200
 

@@ -87,12 +87,13 @@ class OverviewTab(QWidget):
         ("notice", "告知书已送达（户）", Target("承诺书与告知书")),
         ("commitment", "承诺书已签回（户）", Target("承诺书与告知书")),
         ("app", "已安装国家反诈中心APP（人）", Target("入户走访")),
-        ("cases", "本月劝阻案例", Target("劝阻案例")),
-        ("saved", "今年劝阻止损（元）", Target("劝阻案例")),
-        ("transfer", "今年预警后再转账率（目标＜2%）", Target("劝阻案例")),
+        ("cases", "今年劝阻案例（起）", Target("劝阻案例", "统计")),
+        ("saved", "今年劝阻止损（元）", Target("劝阻案例", "统计")),
+        ("transfer", "今年预警后再转账率（目标＜2%）", Target("劝阻案例", "统计")),
         ("decline", "今年发案、案损同比", Target("督导考核", "双降")),
+        ("month_cases", "本月劝阻案例（起）", Target("劝阻案例")),
         ("meetings", "本季度工作例会", Target("工作例会", "会议")),
-        ("roles", "未报齐四员的单位", Target("成员单位")),
+        ("roles", "未报齐四员的单位", Target("成员单位", None, {"roles": "incomplete"})),
     )
     COLUMNS = 4
 
@@ -185,6 +186,18 @@ class OverviewTab(QWidget):
         return rate, f"预警 {d.warned_people} 人，仍转账 {d.transferred_people} 人，{verdict}"
 
     @staticmethod
+    def _cases(o: Overview) -> tuple[str, str]:
+        d = o.dissuasion
+        if not d.cases:
+            return "0", "今年还没有劝阻案例"
+        return f"{d.cases:,}", f"成功劝阻 {d.success} 起，部分止损 {d.partial} 起"
+
+    @staticmethod
+    def _lost(o: Overview) -> str:
+        lost = o.dissuasion.lost_fen
+        return f"未能止损 {Decimal(lost) / 100:,.2f} 元" if lost else ""
+
+    @staticmethod
     def _decline(o: Overview) -> tuple[str, str]:
         from app.dual_decline import STATUSES, percent
 
@@ -224,8 +237,9 @@ class OverviewTab(QWidget):
             "notice": (f"{o.notice_delivered:,}", share(o.notice_delivered, o.households)),
             "commitment": (f"{o.commitment_signed:,}", share(o.commitment_signed, o.households)),
             "app": (f"{o.app_installed:,}", share(o.app_installed, o.residents)),
-            "cases": (f"{o.cases_this_month:,}", ""),
-            "saved": (f"{Decimal(o.saved_this_year_fen) / 100:,.2f}", ""),
+            "cases": self._cases(o),
+            "month_cases": (f"{o.cases_this_month:,}", ""),
+            "saved": (f"{Decimal(o.saved_this_year_fen) / 100:,.2f}", self._lost(o)),
             "meetings": (
                 str(o.meetings_this_quarter),
                 "" if o.meetings_this_quarter else "本季度尚未召开",
