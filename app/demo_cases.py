@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from app.cases import REWARDABLE
 from app.demo_context import WINDOW_DAYS, DemoContext
 from app.demo_names import OTHER_REGION_CODES, REGION_CODE, mobile, person_name
 from app.demo_texts import (
@@ -36,6 +37,10 @@ from db.models import (
 )
 
 T = TypeVar("T")
+# (case id, day, the dissuaders' person ids, outcome) of a case that can be rewarded
+Credited = tuple[int, int, tuple[int, ...], str]
+# cases of the last days still wait for their awards to be proposed (待提出奖励)
+AWAITING_DAYS = 20
 MIN_CASES = 60
 HOUSEHOLDS_PER_CASE = 30
 # Weighted pools; every value also occurs at least once (see `_pick`).
@@ -49,6 +54,12 @@ WARNED_SOURCES = {"fund_side", "alert_96110", "upstream"}
 # under seed 004's 2 % 预警后再转账率 as a real one that meets its target would.
 FIRST_OUTCOMES = ("success", "success", "partial", "failed", "success", "transferred_after_warning")
 TRANSFER_AFTER_WARNING = 0.005
+# The forced 预警后仍转账 falls in the window's first days: always before this year, so a small
+# demo township (35 warned people a year) is not pushed over 2 % by the one case made on purpose.
+FORCED_TRANSFER_DAYS = 120
+# of a month's cases a year before, the share seen again; and a village's month that gains one
+KEPT_SHARE = 0.75
+NEW_CASE_SHARE = 0.01
 AMOUNTS_YUAN = (800, 2_000, 5_000, 10_000, 30_000, 50_000, 100_000, 200_000, 480_000)
 
 
@@ -69,20 +80,23 @@ def _outcome(ctx: DemoContext, i: int, warned: bool) -> str:
     return ctx.rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
 
 
-def build_cases(ctx: DemoContext, households: int) -> list[tuple[int, int, int, str]]:
-    """Dissuasion cases with their dissuaders; returns (case id, day, person id, outcome)."""
+def build_cases(ctx: DemoContext, households: int) -> list[Credited]:
+    """Dissuasion cases with their dissuaders; returns (case id, day, dissuaders' person ids,
+    outcome) of the cases that can be rewarded."""
     rng = ctx.rng
     count = max(MIN_CASES, households // HOUSEHOLDS_PER_CASE)
     fraud_ids = [f for f, _ in ctx.fraud_types]
     names = dict(ctx.fraud_types)
     villages = {v.unit.id: v for v in ctx.villages}
-    credited: list[tuple[int, int, int, str]] = []
+    credited: list[Credited] = []
     for i in range(count):
         day = ctx.random_day(0, WINDOW_DAYS)
-        occurred = ctx.moment(day, 480 + int(rng.random() * 780))
         source = _pick(ctx, i, list(ALERT_SOURCES), SOURCE_WEIGHTS)
         warned = source in WARNED_SOURCES
         outcome = _outcome(ctx, i, warned)
+        if i < len(FIRST_OUTCOMES) and outcome == "transferred_after_warning":
+            day = ctx.random_day(0, FORCED_TRANSFER_DAYS)  # a past year's, not this year's rate
+        occurred = ctx.moment(day, 480 + int(rng.random() * 780))
         warned = warned or outcome == "transferred_after_warning"
         fraud_id = _pick(ctx, i, fraud_ids, dict.fromkeys(fraud_ids, 1))
         village = ctx.villages[int(rng.random() * len(ctx.villages))]
@@ -140,8 +154,8 @@ def build_cases(ctx: DemoContext, households: int) -> list[tuple[int, int, int, 
         )
         for person_id, role in team:
             ctx.add(CaseDissuader, occurred, case_id=case_id, person_id=person_id, role=role)
-        if outcome in ("success", "partial"):
-            credited.append((case_id, day, team[-1][0], outcome))
+        if outcome in REWARDABLE:
+            credited.append((case_id, day, tuple(person for person, _ in team), outcome))
     return credited
 
 
@@ -194,27 +208,21 @@ def _award_status(ctx: DemoContext, i: int, day: int) -> tuple[str, int | None, 
     return (status, approved if status != "proposed" else None, paid if status == "paid" else None)
 
 
-def build_awards(
-    ctx: DemoContext, cases: list[tuple[int, int, int, str]], clues: list[tuple[int, int]]
-) -> None:
+def build_awards(ctx: DemoContext, cases: list[Credited], clues: list[tuple[int, int]]) -> None:
     """一事一奖 and 一案一奖 for cases, 举报奖励 for clues, 年度表彰 and other awards."""
     rng = ctx.rng
     plans: list[tuple[str, int, dict]] = []
-    for k, (case_id, day, person_id, outcome) in enumerate(cases):
-        if k % 3 and k > 4:
-            continue
+    for k, (case_id, day, people, outcome) in enumerate(cases):
+        if WINDOW_DAYS - day < AWAITING_DAYS and k >= len(AWARD_STATUSES):
+            continue  # the clerk has not proposed the awards of the latest cases yet
         kind = "per_deed" if k % 2 else "per_case"
-        plans.append(
-            (
-                kind,
-                day + 2,
-                {
-                    "case_id": case_id,
-                    "recipient_person_id": person_id,
-                    "reason": "参与劝阻成功" if outcome == "success" else "参与劝阻，部分止损",
-                },
-            )
-        )
+        reason = "参与劝阻成功" if outcome == "success" else "参与劝阻，部分止损"
+        # as app.awards proposes them: one for each of the case's dissuaders
+        for person_id in people:
+            plans.append(
+                (kind, day + 2, {"case_id": case_id, "recipient_person_id": person_id,
+                                 "reason": reason})
+            )  # fmt: skip
     plans += [
         ("report", day + 3, {"clue_id": clue_id, "reason": "举报线索查证属实"})
         for clue_id, day in clues
@@ -330,24 +338,38 @@ def _poisson(ctx: DemoContext, mean: float) -> int:
 
 
 def build_case_stats(ctx: DemoContext) -> None:
-    """Monthly cases and losses per village for the months that have ended, falling slowly
-    (the 双降 target)."""
+    """Monthly cases and losses per village for the months that have ended. The first year is
+    drawn; each month of the second keeps most of the same month's cases a year before (and
+    their losses, smaller) and now and then gains one, so the township shows the 双降 its plan
+    asks for while single villages and months may rise."""
+    rng = ctx.rng
+    year_ago: dict[tuple[int, int], list[int]] = {}  # (month index, village) -> losses in yuan
     for t, (year, month) in enumerate(months(ctx, ended=True)):
         stamp = datetime(year, month, 1) + timedelta(days=32)
         stamp = min(stamp.replace(day=3, hour=10), ctx.moment(WINDOW_DAYS, 1020))
         for village in ctx.villages:
-            mean = max(0.3, village.households * 0.0006) * (1.15 - 0.3 * t / 23)
-            cases = _poisson(ctx, mean)
-            loss = sum(int(ctx.rng.choice(AMOUNTS_YUAN) * ctx.rng.random()) for _ in range(cases))
+            if t < 12:
+                mean = max(0.3, village.households * 0.0006) * 1.1
+                losses = [
+                    int(rng.choice(AMOUNTS_YUAN) * rng.random()) for _ in range(_poisson(ctx, mean))
+                ]
+                year_ago[(t, village.unit.id)] = losses
+            else:
+                before = year_ago[(t - 12, village.unit.id)]
+                losses = [
+                    int(x * (0.5 + 0.4 * rng.random())) for x in before if rng.random() < KEPT_SHARE
+                ]
+                if rng.random() < NEW_CASE_SHARE:
+                    losses.append(int(rng.choice(AMOUNTS_YUAN[:4]) * rng.random()))
             ctx.add(
                 CaseStat,
                 stamp,
                 village_id=village.unit.id,
                 year=year,
                 month=month,
-                case_count=cases,
-                loss_fen=loss * 100,
-                source="imported" if ctx.rng.random() < 0.7 else "typed",
+                case_count=len(losses),
+                loss_fen=sum(losses) * 100,
+                source="imported" if rng.random() < 0.7 else "typed",
             )
 
 

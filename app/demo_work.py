@@ -30,6 +30,7 @@ from app.demo_texts import (
 )
 from app.dual_decline import CAPS_KEY
 from app.letters import PREFIX_KEY
+from app.periods import report_deadline
 from app.vocab import PUBLICITY_FORMS
 from db.models import (
     Attachment,
@@ -45,6 +46,13 @@ from db.models import (
 )
 
 MEETING_PLACE = "镇政府三楼会议室"
+# of the months, those with an activity reported, with a second one, reported after the 29th
+REPORTING_SHARE = 0.9
+SECOND_ACTIVITY = 0.2
+LATE_SHARE = 0.1
+# the follow-up of a decision reviewed at a later meeting, by whether its deadline is recent
+RECENT_REVIEWS = ("done", "done", "done", "in_progress", "dropped")
+OLD_REVIEWS = ("done",) * 8 + ("in_progress", "dropped")
 FORMS_BY_KIND = {
     "village": ("进社区", "进家庭", "海报", "微信推送"),
     "school": ("进学校", "讲座"),
@@ -131,8 +139,11 @@ def build_meetings(ctx: DemoContext) -> None:
             )
         later = [m for m in held[k + 1 :] if m[1] == kind] or held[k + 1 : k + 2]
         for seq, (owner, text) in enumerate(rng.sample(DECISIONS, 3 + int(rng.random() * 3)), 1):
+            due = day + 30 + int(rng.random() * 30)
             if later:
-                status = rng.choice(("done", "done", "done", "in_progress", "dropped"))
+                # long past their deadline, nearly all are done by now: few stay overdue
+                recent = due > WINDOW_DAYS - 45
+                status = rng.choice(RECENT_REVIEWS if recent else OLD_REVIEWS)
                 review = later[0][0]
             else:
                 status, review = rng.choice(("open", "in_progress")), None
@@ -143,15 +154,36 @@ def build_meetings(ctx: DemoContext) -> None:
                 seq=seq,
                 text=text,
                 owner_unit_id=ctx.by_short[owner].id,
-                due_on=ctx.day(day) + timedelta(days=30 + int(rng.random() * 30)),
+                due_on=ctx.day(due),
                 status=status,
                 review_note=DECISION_REVIEWS.get(status) if review else None,
                 reviewed_in_meeting_id=review,
             )
 
 
+def _reports(ctx: DemoContext) -> list[tuple[int, int | None]]:
+    """(day held, day reported or None) of one unit's activities: one in most months, now
+    and then a second; most reported within days, some after the month's deadline."""
+    rng, out = ctx.rng, []
+    for year, month in months(ctx):
+        first = max(0, _day_of(ctx, date(year, month, 1)))
+        deadline = _day_of(ctx, report_deadline(year, month))
+        last = min(WINDOW_DAYS, deadline - 4)
+        if last < first:
+            continue
+        for _ in range((rng.random() < REPORTING_SHARE) + (rng.random() < SECOND_ACTIVITY)):
+            day = ctx.random_day(first, last)
+            late = rng.random() < LATE_SHARE
+            reported = (
+                deadline + 1 + int(rng.random() * 10) if late else day + int(rng.random() * 4)
+            )
+            out.append((day, reported if reported <= WINDOW_DAYS else None))
+    return out
+
+
 def build_publicity(ctx: DemoContext) -> None:
-    """The monthly plan for both years and 2-4 activities per unit per year."""
+    """The monthly plan for both years, and each unit's activities: reported month by month,
+    as `app.publicity` asks (by the 29th), a few months missed or reported late."""
     rng = ctx.rng
     plan_ids: dict[tuple[int, int], tuple[int, str]] = {}
     for year in (ctx.today.year - 1, ctx.today.year):
@@ -173,41 +205,35 @@ def build_publicity(ctx: DemoContext) -> None:
     for unit in ctx.units:
         forms = FORMS_BY_KIND.get(unit.kind, PUBLICITY_FORMS)
         village = unit.name if unit.kind == "village" else rng.choice(ctx.villages).unit.name
-        for year in range(ctx.start.year, ctx.today.year + 1):
-            first = max(0, _day_of(ctx, date(year, 1, 1)))
-            last = min(WINDOW_DAYS, _day_of(ctx, date(year, 12, 31)))
-            share = (last - first + 1) / 365
-            for _ in range(round((2 + int(rng.random() * 3)) * share)):
-                day = ctx.random_day(first, last)
-                when = ctx.day(day)
-                plan = plan_ids.get((when.year, when.month))
-                linked = plan is not None and (plan[1] == unit.short_name or rng.random() < 0.3)
-                form = rng.choice(forms)
-                title, place = ACTIVITY_FORMS[form]
-                if rng.random() < 0.4:
-                    title = rng.choice(ACTIVITY_THEMES)
-                reported = day + int(rng.random() * 10)
-                uuid = ctx.uuid()
-                ctx.add(
-                    PublicityActivity,
-                    ctx.moment(day, 600),
-                    uuid=uuid,
-                    held_on=when,
-                    unit_id=unit.id,
-                    plan_item_id=plan[0] if linked else None,
-                    title=title.format(unit=unit.short_name, fraud=rng.choice(ctx.fraud_types)[1]),
-                    place=place.format(unit=unit.short_name, village=village),
-                    form=form,
-                    audience=rng.choice(ACTIVITY_AUDIENCES),
-                    people_reached=30 + int(rng.random() * 600),
-                    materials_handed_out=0
-                    if form in ("微信推送", "短信", "LED")
-                    else 20 + int(rng.random() * 300),
-                    description=ACTIVITY_DESCRIPTION,
-                    reported_on=ctx.day(reported) if reported <= WINDOW_DAYS else None,
-                    updated_at=ctx.moment(min(reported, WINDOW_DAYS), 960),
-                )
-                ctx.activities.append((uuid, day))
+        for day, reported in _reports(ctx):
+            when = ctx.day(day)
+            plan = plan_ids.get((when.year, when.month))
+            linked = plan is not None and (plan[1] == unit.short_name or rng.random() < 0.3)
+            form = rng.choice(forms)
+            title, place = ACTIVITY_FORMS[form]
+            if rng.random() < 0.4:
+                title = rng.choice(ACTIVITY_THEMES)
+            uuid = ctx.uuid()
+            ctx.add(
+                PublicityActivity,
+                ctx.moment(day, 600),
+                uuid=uuid,
+                held_on=when,
+                unit_id=unit.id,
+                plan_item_id=plan[0] if linked else None,
+                title=title.format(unit=unit.short_name, fraud=rng.choice(ctx.fraud_types)[1]),
+                place=place.format(unit=unit.short_name, village=village),
+                form=form,
+                audience=rng.choice(ACTIVITY_AUDIENCES),
+                people_reached=30 + int(rng.random() * 600),
+                materials_handed_out=0
+                if form in ("微信推送", "短信", "LED")
+                else 20 + int(rng.random() * 300),
+                description=ACTIVITY_DESCRIPTION,
+                reported_on=ctx.day(reported) if reported is not None else None,
+                updated_at=ctx.moment(day if reported is None else reported, 960),
+            )
+            ctx.activities.append((uuid, day))
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:

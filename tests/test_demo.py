@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import statistics
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,12 +16,18 @@ from sqlalchemy.orm import Session
 
 import db.models  # noqa: F401 - every table on the metadata
 from app import idnumber
+from app.assessment import assess
 from app.callbacks import redraw
+from app.case_figures import dissuasion_summary
+from app.cases import awaiting_award_clause
 from app.demo import DemoSummary, build_demo, letter_prefix
+from app.demo_cases import AWAITING_DAYS
 from app.demo_context import UuidStream
+from app.dual_decline import dual_decline
 from app.integrity import check_database
 from app.letters import KIND_CODES, PREFIX_KEY, Numbering
 from app.progress import Progress, run_to_end
+from app.publicity import campaigns_per_unit, fewer_than_two, not_reported
 from app.titles import CRITERIA, load_title
 from app.validation import ValidationError
 from app.vocab import ALERT_SOURCES, CASE_OUTCOMES, LETTER_STATUSES, RESIDENT_TAGS, UNIT_KINDS
@@ -325,3 +332,55 @@ def test_letter_numbers_are_the_programs_with_this_databases_prefix(built, tmp_p
     finally:
         other.dispose()
     assert letter_prefix(1) == prefix and letter_prefix(2) != prefix
+
+
+def test_awards_are_proposed_for_every_dissuader_but_of_the_latest_cases(built):
+    engine, _, _ = built
+    with engine.connect() as conn:
+        waiting = conn.scalars(
+            select(DissuasionCase.occurred_at).where(
+                DissuasionCase.deleted_at.is_(None), awaiting_award_clause()
+            )
+        ).all()
+        rewardable = conn.scalar(
+            select(func.count()).where(DissuasionCase.outcome.in_(("success", "partial")))
+        )
+    # the clerk is behind only with the last days' cases (待提出奖励 is short, not everything)
+    recent = datetime.combine(TODAY - timedelta(days=AWAITING_DAYS + 1), datetime.min.time())
+    assert all(when >= recent for when in waiting)
+    assert rewardable > 20 and len(waiting) < rewardable / 5
+
+
+def test_units_report_their_publicity_month_by_month(built):
+    engine, _, _ = built
+    members = len(campaigns_per_unit(engine, TODAY.year))
+    for month in range(1, TODAY.month):
+        silent = not_reported(engine, TODAY.year, month)
+        assert len(silent) < members / 4, month  # most report; a few miss a month
+    assert fewer_than_two(engine, TODAY.year - 1) == []
+    on_time = [
+        s.indicators["publicity_on_time"] for s in assess(engine, TODAY.year - 1, today=TODAY)
+    ]
+    assert 0.6 < statistics.median(on_time) < 1  # mostly by the 29th, some late
+
+
+def test_this_years_transfer_rate_is_under_the_target(built):
+    engine, _, _ = built
+    summary = dissuasion_summary(engine, date(TODAY.year, 1, 1), TODAY)
+    assert summary.warned_people > 10 and summary.meets_target
+    with engine.connect() as conn:
+        transferred = conn.scalars(
+            select(DissuasionCase.occurred_at).where(
+                DissuasionCase.outcome == "transferred_after_warning"
+            )
+        ).all()
+    assert transferred  # the code occurs, in a past year
+
+
+def test_the_township_shows_the_dual_decline_its_plan_asks_for(built):
+    engine, _, _ = built
+    result = dual_decline(engine, TODAY.year)
+    assert result.through_month == TODAY.month - 1  # the month under way has no figures yet
+    total = result.total  # 300 households have a handful of cases: both fall at 3,000
+    assert total.cases <= total.cases_last and total.loss_fen < total.loss_last_fen
+    assert total.status in ("both", "one")
