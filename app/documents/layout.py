@@ -59,6 +59,7 @@ SIGNATURE_LINES = 3
 # Remembered runs of a line (see Layout._parts); cleared whole when this many accumulate.
 CACHE_SIZE = 20_000
 _RUNS: dict[tuple, tuple[tuple[tuple[float, int, str, Face], ...], float]] = {}
+_SQUEEZED: dict[tuple, tuple[tuple[Run, ...], float]] = {}
 
 
 class Layout:
@@ -141,6 +142,20 @@ class Layout:
         """The runs of a line `overflow` points too long, squeezed: punctuation gives up its
         empty half (an opening mark moves left into it), then every character a little. A
         run ends wherever a character does not follow the one before it by its width."""
+        key = (id(self.m.fonts), role, text, size, space, round(overflow, 6))
+        found = _SQUEEZED.get(key)
+        if found is None:
+            found = self._squeeze(role, text, size, space, overflow)
+            if len(_SQUEEZED) > CACHE_SIZE:
+                _SQUEEZED.clear()
+            _SQUEEZED[key] = found
+        runs, char_space = found
+        return tuple(Run(x + r.x, r.text, r.face) for r in runs), char_space
+
+    def _squeeze(
+        self, role: str, text: str, size: float, space: float, overflow: float
+    ) -> tuple[tuple[Run, ...], float]:
+        x = 0.0
         cuts, less = squeeze(self.m, role, text, size, overflow)
         char_space = space - less
         runs: list[Run] = []
@@ -410,20 +425,22 @@ class Layout:
 def layout_document(doc: Document, fonts: FontSet) -> list[Page]:
     """Every page of a document, laid out; raises MissingGlyphError before anything is drawn."""
     lay = Layout(doc, fonts)
-    for number, block in enumerate(doc.blocks):
-        lay.place(block, _kept_with(doc.blocks, number, doc.page_style))
+    for block, keep_with in zip(doc.blocks, _kept_with(doc.blocks, doc.page_style), strict=True):
+        lay.place(block, keep_with)
     return lay.pages
 
 
-def _kept_with(blocks: list[Block], number: int, style: PageStyle) -> float:
-    """The height that must stay on the page of block `number`: a signature after it (and the
+def _kept_with(blocks: list[Block], style: PageStyle) -> list[float]:
+    """For each block, the height that must stay on its page: a signature after it (and the
     blank lines between), or nothing."""
-    height = 0.0
-    for block in blocks[number + 1 :]:
-        if isinstance(block, Spacer):
-            height += style.pitch_y * block.lines
-        elif isinstance(block, Signature):
-            return height + SIGNATURE_LINES * style.pitch_y
+    heights = []
+    after = 0.0  # what the block after this one needs kept with it
+    for block in reversed(blocks):
+        heights.append(after)
+        if isinstance(block, Signature):
+            after = SIGNATURE_LINES * style.pitch_y
+        elif isinstance(block, Spacer):
+            after = after + style.pitch_y * block.lines if after else 0.0
         else:
-            return 0.0
-    return 0.0
+            after = 0.0
+    return heights[::-1]

@@ -41,6 +41,8 @@ HALF_KNOWN = 10.0
 RECTANGLE = 3.0
 HOURGLASS = 30.0
 SHORTEST_LINE = 3  # characters: never one or two alone on a line
+# Remembered title lines: 1,000 letters share one title.
+_CACHE: dict[tuple, tuple[str, ...] | None] = {}
 
 
 def title_lines(m: Measurer, text: str, size: float, width: float) -> list[str]:
@@ -54,10 +56,14 @@ def title_lines(m: Measurer, text: str, size: float, width: float) -> list[str]:
 
 
 def _wrapped(m: Measurer, text: str, size: float, width: float) -> list[str]:
-    if m.width("title", text, size, 0.0) <= width + EPSILON:
-        return [text]
     key = (id(m.fonts), text, size, width)
-    found = _best_lines(key, m, text, size, width)
+    found = _CACHE.get(key, False)
+    if found is False:
+        fits = m.width("title", text, size, 0.0) <= width + EPSILON
+        found = (text,) if fits else _best_lines(m, text, size, width)
+        if len(_CACHE) > 2048:
+            _CACHE.clear()
+        _CACHE[key] = found
     return list(found) if found else break_lines(m, "title", text, size, 0.0, width, width)
 
 
@@ -95,14 +101,9 @@ def _costs(text: str) -> tuple[float, ...]:
     return tuple(costs)
 
 
-_CACHE: dict[tuple, tuple[str, ...] | None] = {}
-
-
-def _best_lines(
-    key: tuple, m: Measurer, text: str, size: float, width: float
-) -> tuple[str, ...] | None:
-    if key in _CACHE:
-        return _CACHE[key]
+def _best_lines(m: Measurer, text: str, size: float, width: float) -> tuple[str, ...] | None:
+    """The best lines of a title too long for one line, or None when no break keeps to the
+    rules (the caller then wraps it plainly)."""
     pieces = clusters(text)
     widths = [m.width("title", p, size, 0.0) / size for p in pieces]  # in ems
     offsets = [0]
@@ -118,14 +119,10 @@ def _best_lines(
             best = found
         if best and best[0] < BEFORE_PARTICLE:
             break  # the fewest lines that keep the words whole
-    result = None
-    if best is not None:
-        cuts = (0, *best[1], len(pieces))
-        result = tuple("".join(pieces[a:b]) for a, b in pairwise(cuts))
-    if len(_CACHE) > 2048:
-        _CACHE.clear()
-    _CACHE[key] = result
-    return result
+    if best is None:
+        return None
+    cuts = (0, *best[1], len(pieces))
+    return tuple("".join(pieces[a:b]) for a, b in pairwise(cuts))
 
 
 def _search(
