@@ -176,3 +176,30 @@ def test_coverage_view_shows_table_and_chart(qtbot, tab, engine, town):
     assert tab.coverage.chart.labels == ["白鹤村", "青山村"]
     choose(tab.coverage.level, "grids")
     assert tab.coverage.table.rowCount() == 2  # 第一网格, and 青山村 without a grid
+
+
+def test_letters_print_for_the_filtered_households(qtbot, engine, town, tmp_path):
+    from pypdf import PdfReader
+
+    answers = Answers()
+    out = tmp_path / "告知书.pdf"
+    tab = HouseholdsTab(engine, "clerk", inform=answers.inform,
+                        ask_pdf=lambda *_: str(out), open_file=lambda _p: None)  # fmt: skip
+    qtbot.addWidget(tab)
+    tab.show()
+    choose(tab.households.filter_bar.combos["village"], town["village"])
+    qtbot.waitUntil(lambda: tab.households.model.count == 5)
+    type_text(qtbot, tab.households.filter_bar.search, "张")
+    qtbot.waitUntil(lambda: tab.households.model.count == 2)
+    tab.notice_action.trigger()
+    qtbot.waitUntil(lambda: out.exists(), timeout=20_000)
+    qtbot.waitUntil(lambda: tab.print_job is not None and tab.print_job.finished_running,
+                    timeout=20_000)  # fmt: skip
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert len(PdfReader(out).pages) == 2 and "张建国" in text and "张伟" in text
+    assert "李秀英" not in text
+    with unit_of_work(engine) as s:
+        printed = s.execute(select(Household.head_name).join(
+            Letter, Letter.household_id == Household.id).where(Letter.status == "printed")
+        ).scalars().all()  # fmt: skip
+    assert sorted(printed) == ["张伟", "张建国"]

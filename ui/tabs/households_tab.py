@@ -47,8 +47,11 @@ class HouseholdsTab(QWidget):
         self.inform = options.get("inform", inform_with_message_box)
         self.ask_photos = options.pop("ask_photos", ask_photo_paths)
         self.run_import = options.pop("run_import", _run_import)
-        self.print_letters = options.pop("print_letters", None)
+        self.ask_pdf = options.pop("ask_pdf", None)
+        self.open_file = options.pop("open_file", None)
         self.visit_dialog: VisitDialog | None = None
+        self.last_saved: int | None = None
+        self.print_job = None
 
         self.households = RegisterView(
             HouseholdRegister(engine), HouseholdService(engine, user), **options
@@ -136,7 +139,7 @@ class HouseholdsTab(QWidget):
 
     def _visits_done(self) -> None:
         """Show the last household visited, with its new state."""
-        last = getattr(self, "last_saved", None)
+        last = self.last_saved
         self.visit_dialog = None
         self.households.model.refresh()
         if last is not None:
@@ -152,16 +155,15 @@ class HouseholdsTab(QWidget):
 
     def print_filtered(self, kind: str) -> None:
         """Letters for every household of the current search and filters."""
-        ids = self.households.register.all_ids(self.households.model.query)
-        if self.print_letters is not None:
-            self.print_letters(self, kind, ids)
-            return
         from ui.letters_print import print_letter_batch
         from ui.tabs.meetings_tab import ask_pdf_path, open_in_viewer
 
-        print_letter_batch(self, self.engine, self.user, kind, ids, ask_pdf=ask_pdf_path,
-                           inform=self.inform, open_file=open_in_viewer,
-                           on_done=lambda _r: self.households.refresh())  # fmt: skip
+        ids = self.households.register.all_ids(self.households.model.query)
+        self.print_job = print_letter_batch(
+            self, self.engine, self.user, kind, ids, ask_pdf=self.ask_pdf or ask_pdf_path,
+            inform=self.inform, open_file=self.open_file or open_in_viewer,
+            on_done=lambda _r: self._household_changed(),
+        )  # fmt: skip
 
     def set_reveal(self, reveal: bool) -> None:
         """Full ID numbers and phones; who revealed them is written to the audit log."""
