@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -146,10 +146,12 @@ def read_minutes(engine: Engine, meeting_id: int) -> MinutesFacts:
     )
 
 
-def minutes_document(facts: MinutesFacts, issuer: str) -> Document:
+def minutes_document(facts: MinutesFacts, issuer: str, issued_on: date | None = None) -> Document:
     """The minutes as a 纪要 (GB/T 9704 10.3): title, the issuing office and date under it, the
     opening, topics, numbered decisions, then the 出席/请假/列席 lines in 黑体 with the names
-    aligned after the colon. A 纪要 carries no signature: who issued it stands under the title."""
+    aligned after the colon. A 纪要 carries no signature: who issued it stands under the title,
+    and the 版记 at the foot of the last page says it again with the 印发 date (`issued_on`:
+    the day it is printed, never before the meeting)."""
     doc = Document(style="official", where=f"会议纪要“{facts.title}”")
     doc.title(_title_lines(facts))
     doc.centered("\u3000\u3000".join(p for p in (issuer, chinese_date(facts.held_at.date())) if p))
@@ -187,6 +189,9 @@ def minutes_document(facts: MinutesFacts, issuer: str) -> Document:
             doc.labelled(INDENT + label, "、".join(facts.attendance[status]))
     if facts.recorder:
         doc.labelled(INDENT + "记录：", facts.recorder)
+    if issuer:
+        held = facts.held_at.date()
+        doc.imprint(issuer, max(issued_on or date.today(), held))
     return doc
 
 

@@ -59,7 +59,7 @@ def paint_page(painter: QPainter, page: Page, style: PageStyle, target: QRectF) 
                 painter.setPen(QColor("black"))
                 painter.drawText(QPointF(run.x, height - item.y), run.text)
         elif isinstance(item, Rule):
-            painter.setPen(QPen(QColor("black"), 0.6))
+            painter.setPen(QPen(QColor("black"), item.width))
             painter.drawLine(QPointF(item.x1, height - item.y1), QPointF(item.x2, height - item.y2))
         elif isinstance(item, Dashed):
             painter.setPen(QPen(QColor("black"), 0.5, Qt.PenStyle.DashLine))

@@ -36,12 +36,13 @@ class TextLine:
 
 @dataclass(frozen=True)
 class Rule:
-    """A straight line (table rules)."""
+    """A straight line (table rules, the 版记's rules), `width` points thick."""
 
     x1: float
     y1: float
     x2: float
     y2: float
+    width: float = 0.6
 
 
 @dataclass(frozen=True)

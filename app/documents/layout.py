@@ -22,6 +22,7 @@ from app.documents.breaking import (  # noqa: F401 - NO_END, NO_START, clusters:
     squeeze,
 )
 from app.documents.fonts import Face, FontSet
+from app.documents.imprint import place_imprint
 from app.documents.items import (  # noqa: F401 - Rule: re-exported, pages are read from here
     Code,
     Dashed,
@@ -39,6 +40,7 @@ from app.documents.model import (
     Document,
     Heading,
     Image,
+    Imprint,
     Labelled,
     MarginNote,
     PageBreak,
@@ -305,6 +307,8 @@ class Layout:
             x = s.left + s.text_width - width
             runs = tuple(Run(x + offset, part, face) for offset, _before, part, face in parts)
             self._add(TextLine(self.top + size, size, 0.0, runs))
+        elif isinstance(block, Imprint):
+            place_imprint(self, block)
         elif isinstance(block, CutLine):
             self._room(s.pitch_y * 4)  # a cut line never ends a page: its receipt follows it
             self.y -= s.pitch_y * 0.5

@@ -137,6 +137,16 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Imprint:
+    """The 版记 at the foot of the last page (GB/T 9704 7.4): the issuing office and the
+    印发 date between two thick rules, and the 抄送 line above a thin one when given."""
+
+    issuer: str
+    issued_on: date
+    copies_to: str = ""
+
+
+@dataclass(frozen=True)
 class Spacer:
     """Blank body lines."""
 
@@ -199,6 +209,7 @@ Block = (
     | QRCode
     | CutLine
     | MarginNote
+    | Imprint
 )
 
 
@@ -272,6 +283,13 @@ class Document:
     def signature(self, issuer: str, signed_on: date | None) -> Document:
         """The issuer and the date at the end of a 公文 or letter."""
         self.blocks.append(Signature(issuer, signed_on))
+        return self
+
+    def imprint(self, issuer: str, issued_on: date, copies_to: str = "") -> Document:
+        """The 版记 (GB/T 9704 7.4) at the foot of the last page: `issuer` and
+        "2024年3月5日印发" between rules, with "抄送：`copies_to`" above when given. It ends the
+        document: anything after it starts a new page."""
+        self.blocks.append(Imprint(issuer, issued_on, copies_to))
         return self
 
     def spacer(self, lines: float = 1.0) -> Document:

@@ -56,7 +56,7 @@ def _draw_page(
         if isinstance(item, TextLine):
             continue
         elif isinstance(item, Rule):
-            canvas.setLineWidth(0.6)
+            canvas.setLineWidth(item.width)
             canvas.line(item.x1, item.y1, item.x2, item.y2)
         elif isinstance(item, Code):
             _draw_qr(canvas, item)
