@@ -45,7 +45,7 @@ def _share(value: float | None) -> str:
 
 def _yuan(fen: int) -> str:
     """Exact yuan with two decimals and no separators, as running text writes it: 122505.00
-    (a separator would also let the line break inside the number)."""
+    (the engine keeps it and its 元 on one line)."""
     return f"{Decimal(fen) / 100:.2f}"
 
 
