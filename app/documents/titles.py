@@ -41,6 +41,7 @@ HALF_KNOWN = 10.0
 RECTANGLE = 3.0
 HOURGLASS = 30.0
 SHORTEST_LINE = 3  # characters: never one or two alone on a line
+MOST_LINES = 4  # lines a title is balanced over (the search grows with the power of this)
 # Remembered title lines: 1,000 letters share one title.
 _CACHE: dict[tuple, tuple[str, ...] | None] = {}
 
@@ -112,6 +113,8 @@ def _best_lines(m: Measurer, text: str, size: float, width: float) -> tuple[str,
     costs = _costs(text)
     limit = width / size + EPSILON
     fewest = max(2, math.ceil(sum(widths) / limit))
+    if fewest > MOST_LINES:
+        return None  # no title is that long; a paragraph in the title face wraps plainly
     best: tuple[float, tuple[int, ...]] | None = None
     for count in (fewest, fewest + 1):
         found = _search(pieces, widths, offsets, costs, limit, count)
