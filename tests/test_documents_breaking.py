@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from app.documents import OFFICIAL, Document, default_fonts, render_pdf
@@ -137,3 +139,29 @@ def test_minutes_never_break_a_due_date(tmp_path):
     assert _split_inside(lines, "2025年4月17日") == []
     assert _split_inside(lines, "2025年8月29日") == []
     assert not any(line.startswith("日") for line in lines)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            ["镇", "村", "走访", "，", "。", "、", "（", "）", "“", "”", "2024年3月5日", "8月29日",
+             "30,172.00元", "2.5%", "〔2024〕17号", "96110", "12户", "APP", "　"]
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    width=st.floats(min_value=200.0, max_value=442.2),
+)  # fmt: skip
+def test_any_text_breaks_by_the_rules(parts, width):
+    # a character between parts, so that two numbers never run into one longer than a line
+    text = "".join(p + "镇" for p in parts)
+    m = _measurer()
+    lines = break_lines(m, "body", text, 16.0, -0.2, width, width)
+    assert "".join(lines) == text
+    for line in lines[1:]:
+        assert line[0] not in NO_START, lines
+    for line in lines[:-1]:
+        assert line[-1] not in NO_END, lines
+    for token in ("2024年3月5日", "8月29日", "30,172.00元", "〔2024〕17号", "96110"):
+        assert _split_inside(lines, token) == [], lines
