@@ -1,8 +1,8 @@
 """The figures of a month's notice (月度通报), each as it stood at the end of that month.
 
 Cases and losses come from the police station's monthly figures (CaseStat); visits from the
-visit records (a visit counts when someone was met: outcome 已走访); letters by the day they
-were delivered or signed. So the October notice printed in December still says what October
+visit records (a visit counts when someone was met: 已走访 or 拒绝, not 不在家); letters by the
+day they were delivered or signed. So the October notice printed in December still says what October
 said. Household counts go through the narrow village index, and visits and letters are
 counted per village in SQL against a table of live household ids and villages built from that
 index: on a county's 300,000 households no query reads the wide household rows.
@@ -100,14 +100,15 @@ class MonthlyFigures:
 _LIVE = """hv AS MATERIALIZED (
     SELECT id, village_id FROM household
     WHERE id NOT IN (SELECT id FROM household WHERE deleted_at IS NOT NULL))"""
-# Per village: households visited (someone met) from 1 January to the month's end, and in the
-# month. date() lets SQLite read the visits in household order from the (household, date)
-# index instead of sorting a year of visits.
+# Per village: households visited from 1 January to the month's end, and in the month; someone
+# was met (已走访 or 拒绝, as 最近走访 and app/coverage.py count; 不在家 is no visit). date() lets
+# SQLite read the visits in household order from the (household, date) index instead of
+# sorting a year of visits.
 _VISITED = text(f"""
 WITH {_LIVE},
 last AS (
     SELECT household_id AS h, max(visited_on) AS day FROM visit
-    WHERE deleted_at IS NULL AND outcome = 'visited'
+    WHERE deleted_at IS NULL AND outcome != 'nobody_home'
       AND date(visited_on) BETWEEN :year_start AND :month_end
     GROUP BY household_id)
 SELECT hv.village_id, count(*), sum(last.day >= :month_start)

@@ -128,3 +128,26 @@ def test_stats_json_on_the_command_line(town):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "白鹤村" in table.stdout and "25.0%" in table.stdout
+
+
+def test_coverage_and_the_monthly_notice_count_visits_alike(engine):
+    """已走访 and 拒绝 reached the household; 不在家 did not: the same in both figures."""
+    from app.monthly_figures import monthly_figures
+
+    with unit_of_work(engine) as s:
+        village = Unit(name="白鹤村", kind="village")
+        s.add(village)
+        s.flush()
+        village_id = village.id
+    service = HouseholdService(engine)
+    outcomes = ("visited", "refused", "nobody_home")
+    for n, outcome in enumerate(outcomes):
+        household = service.create({"village_id": village_id, "address": f"{n}号",
+                                    "head_name": f"户{n}", "size": 1})  # fmt: skip
+        with unit_of_work(engine) as s:
+            s.get(Household, household).created_at = utcnow() - timedelta(days=60)
+        save_visit(engine, household, {"mode": "in_person", "outcome": outcome,
+                                       "visited_on": TODAY, "notice_delivered": False})  # fmt: skip
+    assert coverage(engine).total.visited == 2
+    (month,) = monthly_figures(engine, TODAY.year, TODAY.month).villages
+    assert (month.visited_this_month, month.visited_this_year) == (2, 2)
