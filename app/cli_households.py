@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import open_database_of, progress_printer, write_error
+from app.cli_common import write_template
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -119,9 +120,4 @@ def cmd_template_households(args: argparse.Namespace) -> int:
     """Write the roster template."""
     from app.roster_report import write_template_xlsx
 
-    try:
-        write_template_xlsx(args.file)
-    except OSError as exc:
-        return write_error(args.file, exc)
-    print(f"已写入住户花名册导入模板：{args.file}")
-    return 0
+    return write_template(args, write_template_xlsx, "住户花名册")

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, print_row_errors, write_error
+from app.cli import open_database_of, print_row_errors
+from app.cli_common import run_row_import, write_template
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -59,42 +60,24 @@ def add_import_commands(groups: CommandGroups) -> None:
 
 def cmd_import_case_stats(args: argparse.Namespace) -> int:
     """Import monthly figures; exit 1 when nothing was written because of errors."""
-    import getpass
-
     from app.case_stats_monthly import import_case_stats, preview_case_stats_import
-    from app.progress import run_to_end
-    from app.spreadsheet import RowErrors
 
-    database = open_database_of(args)
-    try:
-        if args.dry_run:
-            preview = preview_case_stats_import(database.engine, args.file)
-            print(f"预览（未写入）：新增 {len(preview.creates)} 条，更新 {len(preview.updates)} 条")
-            print_row_errors(preview.errors)
-            return 1 if preview.errors and not args.skip_bad_rows else 0
-        mode = "good_rows" if args.skip_bad_rows else "all_or_nothing"
-        try:
-            created, updated, errors = run_to_end(
-                import_case_stats(database.engine, args.file, getpass.getuser(), mode)
-            )
-        except RowErrors as exc:
-            print("未导入：文件中有错误，没有写入任何数据。")
-            print_row_errors(exc.row_errors)
-            return 1
-    finally:
-        database.close()
-    print(f"已导入：新增 {created} 条，更新 {updated} 条")
-    print_row_errors(errors)
-    return 0
+    def report(result) -> int:
+        created, updated, errors = result
+        print(f"已导入：新增 {created} 条，更新 {updated} 条")
+        print_row_errors(errors)
+        return 0
+
+    return run_row_import(
+        args,
+        lambda engine: preview_case_stats_import(engine, args.file),
+        lambda engine, mode, user: import_case_stats(engine, args.file, user, mode),
+        report,
+    )
 
 
 def cmd_template_case_stats(args: argparse.Namespace) -> int:
     """Write the import template of monthly figures."""
     from app.case_stats_monthly import write_case_stats_template
 
-    try:
-        write_case_stats_template(args.file)
-    except OSError as exc:
-        return write_error(args.file, exc)
-    print(f"已写入月度发案数导入模板：{args.file}")
-    return 0
+    return write_template(args, write_case_stats_template, "月度发案数")

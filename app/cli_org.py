@@ -13,12 +13,12 @@ wuzha --db F import township --township 白鹤镇 [--villages 甲村、乙村] [
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, print_row_errors, progress_printer, write_error
+from app.cli import open_database_of, write_error
+from app.cli_common import run_export, run_row_import, write_template
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -108,41 +108,6 @@ def cmd_print_missing_roles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_import(
-    args: argparse.Namespace,
-    preview: Callable[[Any], Any],
-    job: Callable[[Any, str], Any],
-) -> int:
-    """Preview (`--dry-run`) or run an import; exit 1 when nothing could be written."""
-    import getpass
-
-    from app.progress import run_to_end
-    from app.spreadsheet import RowErrors
-
-    database = open_database_of(args)
-    try:
-        if args.dry_run:
-            planned = preview(database.engine)
-            print(f"预览（未写入）：新增 {len(planned.creates)} 条，更新 {len(planned.updates)} 条")
-            print_row_errors(planned.errors)
-            blocked = planned.errors and (not args.skip_bad_rows or not planned.good_rows)
-            return 1 if blocked else 0
-        mode = "good_rows" if args.skip_bad_rows else "all_or_nothing"
-        try:
-            result = run_to_end(job(database.engine, mode, getpass.getuser()), progress_printer())
-        except RowErrors as exc:
-            print("未导入：文件中有错误，没有写入任何数据。")
-            print_row_errors(exc.row_errors)
-            return 1
-    finally:
-        database.close()
-    print(f"已导入：新增 {result.created} 条，更新 {result.updated} 条")
-    if result.errors:
-        print("跳过了有错误的行。")
-    print_row_errors(result.errors)
-    return 1 if result.errors and not (result.created + result.updated) else 0
-
-
 def cmd_import_staff(args: argparse.Namespace) -> int:
     """Import a unit's staff list."""
     from app.staff import find_unit
@@ -153,7 +118,7 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
         unit_id = find_unit(database.engine, args.unit)
     finally:
         database.close()
-    return _run_import(
+    return run_row_import(
         args,
         lambda engine: preview_staff_import(engine, unit_id, args.file),
         lambda engine, mode, user: import_staff(engine, unit_id, args.file, user, mode),
@@ -164,7 +129,7 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
     """Import grids with their people."""
     from app.grid_exchange import import_grids, preview_grids_import
 
-    return _run_import(
+    return run_row_import(
         args,
         lambda engine: preview_grids_import(engine, args.file),
         lambda engine, mode, user: import_grids(engine, args.file, user, mode),
@@ -174,40 +139,26 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
 def cmd_export_grids(args: argparse.Namespace) -> int:
     """Export every grid with its people."""
     from app.grid_exchange import export_grids_xlsx
-    from app.progress import run_to_end
 
-    database = open_database_of(args)
-    try:
-        count = run_to_end(export_grids_xlsx(database.engine, args.file))
-    except OSError as exc:
-        return write_error(args.file, exc)
-    finally:
-        database.close()
-    print(f"已导出 {count} 个网格到：{args.file}")
-    return 0
-
-
-def _template(args: argparse.Namespace, write: Callable[[Path], None], what: str) -> int:
-    try:
-        write(args.file)
-    except OSError as exc:
-        return write_error(args.file, exc)
-    print(f"已写入{what}导入模板：{args.file}")
-    return 0
+    return run_export(
+        args,
+        lambda engine: export_grids_xlsx(engine, args.file),
+        lambda count: f"已导出 {count} 个网格到：{args.file}",
+    )
 
 
 def cmd_template_staff(args: argparse.Namespace) -> int:
     """Write the staff list template."""
     from app.staff_exchange import write_staff_template
 
-    return _template(args, write_staff_template, "职工名单")
+    return write_template(args, write_staff_template, "职工名单")
 
 
 def cmd_template_grids(args: argparse.Namespace) -> int:
     """Write the grid template."""
     from app.grid_exchange import write_grids_template
 
-    return _template(args, write_grids_template, "网格")
+    return write_template(args, write_grids_template, "网格")
 
 
 def cmd_import_township(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, print_row_errors, write_error
+from app.cli_common import run_row_import, write_template
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -30,42 +30,25 @@ def add_commands(groups: CommandGroups) -> None:
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
     """Import a plan table; exit 1 when nothing was written because of errors."""
-    import getpass
-
-    from app.progress import run_to_end
     from app.publicity_plan import import_plan, preview_plan_import
-    from app.spreadsheet import RowErrors
 
     year = args.year or date.today().year
-    database = open_database_of(args)
-    try:
-        if args.dry_run:
-            preview = preview_plan_import(database.engine, args.file, year)
-            print(f"预览（未写入）：{year}年新增 {len(preview.creates)} 条")
-            print_row_errors(preview.errors)
-            return 1 if preview.errors and not args.skip_bad_rows else 0
-        mode = "good_rows" if args.skip_bad_rows else "all_or_nothing"
-        try:
-            count = run_to_end(
-                import_plan(database.engine, args.file, year, getpass.getuser(), mode)
-            )
-        except RowErrors as exc:
-            print("未导入：文件中有错误，没有写入任何数据。")
-            print_row_errors(exc.row_errors)
-            return 1
-    finally:
-        database.close()
-    print(f"已导入 {count} 条{year}年宣传计划")
-    return 0
+
+    def report(count: int) -> int:
+        print(f"已导入 {count} 条{year}年宣传计划")
+        return 0
+
+    return run_row_import(
+        args,
+        lambda engine: preview_plan_import(engine, args.file, year),
+        lambda engine, mode, user: import_plan(engine, args.file, year, user, mode),
+        report,
+        lambda preview: f"预览（未写入）：{year}年新增 {len(preview.creates)} 条",
+    )
 
 
 def cmd_template_plan(args: argparse.Namespace) -> int:
     """Write an empty plan table."""
     from app.publicity_plan import write_plan_template
 
-    try:
-        write_plan_template(args.file)
-    except OSError as exc:
-        return write_error(args.file, exc)
-    print(f"已写入宣传计划表模板：{args.file}")
-    return 0
+    return write_template(args, write_plan_template, "宣传计划表")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, print_row_errors, progress_printer, write_error
+from app.cli_common import run_export, run_row_import, write_template
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -33,63 +33,29 @@ def add_commands(groups: CommandGroups) -> None:
 
 def cmd_import_units(args: argparse.Namespace) -> int:
     """Import units from an .xlsx; exit 1 when there are errors and nothing was written."""
-    import getpass
-
-    from app.progress import run_to_end
-    from app.spreadsheet import RowErrors
     from app.unit_exchange import import_units, preview_units_import
 
-    database = open_database_of(args)
-    try:
-        if args.dry_run:
-            preview = preview_units_import(database.engine, args.file)
-            print(f"预览（未写入）：新增 {len(preview.creates)} 个，更新 {len(preview.updates)} 个")
-            print_row_errors(preview.errors)
-            blocked = preview.errors and (not args.skip_bad_rows or not preview.good_rows)
-            return 1 if blocked else 0
-        mode = "good_rows" if args.skip_bad_rows else "all_or_nothing"
-        try:
-            result = run_to_end(
-                import_units(database.engine, args.file, getpass.getuser(), mode),
-                progress_printer(),
-            )
-        except RowErrors as exc:
-            print("未导入：文件中有错误，没有写入任何数据。")
-            print_row_errors(exc.row_errors)
-            return 1
-    finally:
-        database.close()
-    written = result.created + result.updated
-    print(f"已导入：新增 {result.created} 个，更新 {result.updated} 个")
-    if result.errors:
-        print("跳过了有错误的行。")
-    print_row_errors(result.errors)
-    return 1 if result.errors and not written else 0
+    return run_row_import(
+        args,
+        lambda engine: preview_units_import(engine, args.file),
+        lambda engine, mode, user: import_units(engine, args.file, user, mode),
+        counter="个",
+    )
 
 
 def cmd_export_units(args: argparse.Namespace) -> int:
     """Export every unit with its four people to an .xlsx."""
-    from app.progress import run_to_end
     from app.unit_exchange import export_units_xlsx
 
-    database = open_database_of(args)
-    try:
-        count = run_to_end(export_units_xlsx(database.engine, args.file))
-    except OSError as exc:
-        return write_error(args.file, exc)
-    finally:
-        database.close()
-    print(f"已导出 {count} 个成员单位到：{args.file}")
-    return 0
+    return run_export(
+        args,
+        lambda engine: export_units_xlsx(engine, args.file),
+        lambda count: f"已导出 {count} 个成员单位到：{args.file}",
+    )
 
 
 def cmd_template_units(args: argparse.Namespace) -> int:
     """Write the import template of member units."""
     from app.unit_exchange import write_template_xlsx
 
-    try:
-        write_template_xlsx(args.file)
-    except OSError as exc:
-        return write_error(args.file, exc)
-    print(f"已写入成员单位导入模板：{args.file}")
-    return 0
+    return write_template(args, write_template_xlsx, "成员单位")
