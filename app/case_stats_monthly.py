@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from app.cases import yuan_column
 from app.progress import Job, Progress
 from app.records import RecordService
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
-from app.spreadsheet import RowError, RowErrors, read_rows
+from app.spreadsheet import RowError, RowErrors, RowPlan, read_rows
 from app.validation import FormField
 from app.xlsx_writer import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
@@ -199,18 +199,8 @@ class CaseStatRow:
     existing_id: int | None
 
 
-@dataclass
-class CaseStatPreview:
-    """What an import would create, update and refuse."""
-
-    creates: list[CaseStatRow] = field(default_factory=list)
-    updates: list[CaseStatRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def good_rows(self) -> int:
-        """How many rows can be written."""
-        return len(self.creates) + len(self.updates)
+# what an import of monthly figures would create, update and refuse
+CaseStatPreview = RowPlan
 
 
 def _plan(session: Session, path: Path, today: date) -> CaseStatPreview:

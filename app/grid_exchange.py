@@ -8,7 +8,7 @@ a new one is created; all in one transaction, or none, as the clerk chooses.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ from app.grids import GRID_DETAIL_FIELDS, POLICE_KINDS, GridRegister, staff_grid
 from app.people import PeopleResolver
 from app.progress import Job, Progress
 from app.registers import RegisterQuery
-from app.spreadsheet import RowError, RowErrors, read_rows
+from app.spreadsheet import RowError, RowErrors, RowImportResult, RowPlan, read_rows
 from app.validation import FormField
 from app.xlsx_writer import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
@@ -73,27 +73,9 @@ class GridImportRow:
     village: str = ""
 
 
-@dataclass
-class GridPreview:
-    """What an import would do."""
-
-    creates: list[GridImportRow] = field(default_factory=list)
-    updates: list[GridImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def good_rows(self) -> int:
-        """How many rows can be written."""
-        return len(self.creates) + len(self.updates)
-
-
-@dataclass(frozen=True)
-class GridImportResult:
-    """What an import did."""
-
-    created: int
-    updated: int
-    errors: tuple[RowError, ...] = ()
+# what a grid import would do, and what it did
+GridPreview = RowPlan
+GridImportResult = RowImportResult
 
 
 def _plan(session: Session, path: Path) -> GridPreview:

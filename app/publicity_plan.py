@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from app.progress import Job, Progress
 from app.records import RecordService
 from app.registers import RegisterColumn, RegisterFilter, SqlRegister
 from app.settings import load_profile
-from app.spreadsheet import RowError, RowErrors, read_rows
+from app.spreadsheet import RowError, RowErrors, RowPlan, read_rows
 from app.validation import FormField
 from app.xlsx_writer import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
@@ -137,18 +136,8 @@ PLAN_ALIASES = {
 _MONTH = re.compile(r"(\d{1,2})\s*月")
 
 
-@dataclass
-class PlanPreview:
-    """Plan rows to create and the rows refused."""
-
-    creates: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def good_rows(self) -> int:
-        """How many rows can be written."""
-        return len(self.creates)
+# plan rows to create (a plan import never updates) and the rows refused
+PlanPreview = RowPlan
 
 
 def _plan_rows(session: Session, path: Path, year: int, township: str) -> PlanPreview:

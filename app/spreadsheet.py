@@ -63,6 +63,29 @@ class SheetRows:
     sheet_title: str = ""
 
 
+@dataclass
+class RowPlan:
+    """What an import would do: the rows to create and to update, and the bad rows' errors."""
+
+    creates: list[Any] = field(default_factory=list)
+    updates: list[Any] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def good_rows(self) -> int:
+        """How many rows can be written."""
+        return len(self.creates) + len(self.updates)
+
+
+@dataclass(frozen=True)
+class RowImportResult:
+    """What an import did: rows created and updated, and the rows it left out."""
+
+    created: int
+    updated: int
+    errors: tuple[RowError, ...] = ()
+
+
 class RowErrors(ValidationError):
     """An import refused because of bad rows; `row_errors` keeps them one by one."""
 

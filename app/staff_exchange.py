@@ -9,7 +9,7 @@ gives (an empty cell never clears a date), the others are added; all in one tran
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.progress import Job, Progress
-from app.spreadsheet import RowError, RowErrors, SheetRow, read_rows
+from app.spreadsheet import RowError, RowErrors, RowImportResult, RowPlan, SheetRow, read_rows
 from app.staff import EMPLOYEE_FIELDS
 from app.validation import FormField, ValidationError
 from app.xlsx_writer import SheetTable, write_tables_xlsx
@@ -89,27 +89,13 @@ class StaffImportRow:
 
 
 @dataclass
-class StaffPreview:
+class StaffPreview(RowPlan):
     """What an import would do: employees to add and update, and the bad rows."""
 
     unit_name: str = ""
-    creates: list[StaffImportRow] = field(default_factory=list)
-    updates: list[StaffImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def good_rows(self) -> int:
-        """How many rows can be written."""
-        return len(self.creates) + len(self.updates)
 
 
-@dataclass(frozen=True)
-class StaffImportResult:
-    """What an import did."""
-
-    created: int
-    updated: int
-    errors: tuple[RowError, ...] = ()
+StaffImportResult = RowImportResult
 
 
 def _row_values(row: SheetRow, today: date) -> tuple[dict[str, Any], list[RowError]]:

@@ -8,7 +8,7 @@ unit is updated and its roles replaced, a new one is created; all in one transac
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.people import PeopleResolver
 from app.progress import Job, Progress
-from app.spreadsheet import RowError, RowErrors, read_rows
+from app.spreadsheet import RowError, RowErrors, RowImportResult, RowPlan, read_rows
 from app.unit_columns import (
     ALIASES,
     COLUMNS,
@@ -50,28 +50,14 @@ class UnitImportRow:
 
 
 @dataclass
-class ImportPreview:
+class ImportPreview(RowPlan):
     """What an import would do: units to create, units to update, and the bad rows."""
 
-    creates: list[UnitImportRow] = field(default_factory=list)
-    updates: list[UnitImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
     # the roles whose name column is in the file: only those are replaced on an update
     roles_in_file: tuple[str, ...] = ()
 
-    @property
-    def good_rows(self) -> int:
-        """How many rows can be written."""
-        return len(self.creates) + len(self.updates)
 
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did."""
-
-    created: int
-    updated: int
-    errors: tuple[RowError, ...] = ()
+ImportResult = RowImportResult
 
 
 def _plan(session: Session, path: Path) -> ImportPreview:
