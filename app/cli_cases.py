@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, write_error
+from app.cli import open_database_of
+from app.cli_common import write_file
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -107,16 +108,11 @@ def _write(args: argparse.Namespace, function, what: str, out: Path) -> int:
     period = _dates(args)
     if period is None:
         return 2
-    database = open_database_of(args)
-    try:
-        try:
-            result = function(database.engine, *period, out)
-        except OSError as exc:
-            return write_error(out, exc)
-    finally:
-        database.close()
-    print(f"已生成{what}（{result}）：{out}")
-    return 0
+    return write_file(
+        args, out,
+        lambda engine: function(engine, *period, out),
+        lambda result: f"已生成{what}（{result}）：{out}",
+    )  # fmt: skip
 
 
 def cmd_print_awards(args: argparse.Namespace) -> int:

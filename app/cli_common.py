@@ -2,8 +2,8 @@
 
 An import previews with `--dry-run`, and otherwise writes all rows or none (or, with
 `--skip-bad-rows`, the good ones) in one transaction; its bad rows are listed as
-`第5行 联系电话：…`. An export runs its job and says how many it wrote. A template is written
-and named. Each area only says what to call and how to word the result.
+`第5行 联系电话：…`. An export or a printout writes its file and says what it wrote. A
+template is written and named. Each area only says what to call and how to word the result.
 """
 
 from __future__ import annotations
@@ -69,21 +69,32 @@ def report_created_updated(result: Any, counter: str = "条") -> int:
     return 1 if result.errors and not (result.created + result.updated) else 0
 
 
+def write_file(
+    args: argparse.Namespace,
+    out: Path,
+    write: Callable[[Any], Any],
+    describe: Callable[[Any], str],
+) -> int:
+    """Write `out` from the database with `write(engine)` (a PDF, a workbook) and say what
+    was written; a file that cannot be written is a plain message, not a traceback."""
+    database = open_database_of(args)
+    try:
+        written = write(database.engine)
+    except OSError as exc:
+        return write_error(out, exc)
+    finally:
+        database.close()
+    print(describe(written))
+    return 0
+
+
 def run_export(
     args: argparse.Namespace, job: Callable[[Any], Any], describe: Callable[[Any], str]
 ) -> int:
     """Run an export job into `args.file` and say what it wrote."""
     from app.progress import run_to_end
 
-    database = open_database_of(args)
-    try:
-        written = run_to_end(job(database.engine))
-    except OSError as exc:
-        return write_error(args.file, exc)
-    finally:
-        database.close()
-    print(describe(written))
-    return 0
+    return write_file(args, args.file, lambda engine: run_to_end(job(engine)), describe)
 
 
 def write_template(args: argparse.Namespace, write: Callable[[Path], None], what: str) -> int:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, write_error
+from app.cli_common import write_file
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -26,17 +26,11 @@ def cmd_print_minutes(args: argparse.Namespace) -> int:
     """Write a meeting's minutes to a PDF."""
     from app.minutes import find_meeting, print_minutes
 
-    database = open_database_of(args)
-    try:
-        meeting_id = find_meeting(database.engine, args.meeting)
-        try:
-            pages = print_minutes(database.engine, meeting_id, args.out)
-        except OSError as exc:
-            return write_error(args.out, exc)
-    finally:
-        database.close()
-    print(f"已生成会议纪要（{pages}页）：{args.out}")
-    return 0
+    return write_file(
+        args, args.out,
+        lambda engine: print_minutes(engine, find_meeting(engine, args.meeting), args.out),
+        lambda pages: f"已生成会议纪要（{pages}页）：{args.out}",
+    )  # fmt: skip
 
 
 def add_notice_command(groups: CommandGroups) -> None:
@@ -57,15 +51,9 @@ def cmd_print_monthly_notice(args: argparse.Namespace) -> int:
     if not found or not 1 <= int(found.group(2)) <= 12:
         print(f"错误：月份“{args.month}”应写成年-月，如2024-10", file=sys.stderr)
         return 2
-    database = open_database_of(args)
-    try:
-        try:
-            pages = print_monthly_notice(
-                database.engine, int(found.group(1)), int(found.group(2)), args.out
-            )
-        except OSError as exc:
-            return write_error(args.out, exc)
-    finally:
-        database.close()
-    print(f"已生成{found.group(1)}年{int(found.group(2))}月通报（{pages}页）：{args.out}")
-    return 0
+    year, month = int(found.group(1)), int(found.group(2))
+    return write_file(
+        args, args.out,
+        lambda engine: print_monthly_notice(engine, year, month, args.out),
+        lambda pages: f"已生成{year}年{month}月通报（{pages}页）：{args.out}",
+    )  # fmt: skip

@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import open_database_of, write_error
-from app.cli_common import run_export, run_row_import, write_template
+from app.cli import open_database_of
+from app.cli_common import run_export, run_row_import, write_file, write_template
 
 if TYPE_CHECKING:
     from app.cli import CommandGroups
@@ -78,15 +78,11 @@ def cmd_print_roster(args: argparse.Namespace) -> int:
     """Print the leading group's roster."""
     from app.leading_roster import print_roster
 
-    database = open_database_of(args)
-    try:
-        pages = print_roster(database.engine, args.out, on=args.on)
-    except OSError as exc:
-        return write_error(args.out, exc)
-    finally:
-        database.close()
-    print(f"已生成领导小组名单（{pages}页）：{args.out}")
-    return 0
+    return write_file(
+        args, args.out,
+        lambda engine: print_roster(engine, args.out, on=args.on),
+        lambda pages: f"已生成领导小组名单（{pages}页）：{args.out}",
+    )  # fmt: skip
 
 
 def cmd_print_missing_roles(args: argparse.Namespace) -> int:
@@ -95,17 +91,15 @@ def cmd_print_missing_roles(args: argparse.Namespace) -> int:
     from app.settings import load_profile
     from app.unit_roles import missing_roles_document, units_missing_roles
 
-    database = open_database_of(args)
-    try:
-        rows = units_missing_roles(database.engine)
-        issuer = load_profile(database.engine).get("issuing_office") or ""
+    def write(engine) -> int:
+        rows = units_missing_roles(engine)
+        issuer = load_profile(engine).get("issuing_office") or ""
         render_pdf(missing_roles_document(rows, date.today(), issuer), args.out)
-    except OSError as exc:
-        return write_error(args.out, exc)
-    finally:
-        database.close()
-    print(f"未报齐四员的单位 {len(rows)} 个，已写入：{args.out}")
-    return 0
+        return len(rows)
+
+    return write_file(
+        args, args.out, write, lambda count: f"未报齐四员的单位 {count} 个，已写入：{args.out}"
+    )
 
 
 def cmd_import_staff(args: argparse.Namespace) -> int:
