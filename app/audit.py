@@ -24,3 +24,11 @@ def record(
             detail=detail,
         )
     )
+
+
+def record_reveal(engine, user: str | None, table_name: str, where: str) -> None:
+    """Write that `user` showed full ID numbers and phones of `table_name` (in `where`)."""
+    from db.engine import unit_of_work
+
+    with unit_of_work(engine, user) as session:
+        record(session, "reveal", table_name, None, where)

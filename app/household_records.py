@@ -264,6 +264,14 @@ class ResidentRegister(SqlRegister):
         return (Resident.name, Resident.id_number)
 
 
+def letters_of(engine: Engine, household_id: int) -> list:
+    """The household's letters that are not void or deleted, newest first."""
+    from app.letters import household_letters
+
+    with unit_of_work(engine) as session:
+        return household_letters(session, household_id)
+
+
 def residents_of(engine: Engine, household_id: int) -> list[tuple[int, str, bool]]:
     """(id, name, APP installed) of a household's live residents, head first."""
     order = {k: n for n, k in enumerate(RELATIONS)}

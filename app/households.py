@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     Select,
     and_,
     column,
@@ -26,7 +27,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.registers import RegisterColumn, RegisterFilter, RegisterQuery, SqlRegister, _escape_like
+from app.privacy import mask_phone
+from app.registers import (
+    RegisterColumn,
+    RegisterFilter,
+    RegisterQuery,
+    SqlRegister,
+    contains,
+)
 from app.vocab import RESIDENT_TAGS
 from db import household_index
 from db.models import Grid, Household, Resident, Unit, Visit
@@ -72,10 +80,6 @@ def normalize_search_word(word: str) -> str:
 # The search index's tables, for building queries (each word gets its own bound values).
 _TERMS = table(household_index.TERMS_TABLE, column("term"), column("doc"))
 _FTS = table(household_index.FTS_TABLE, column("rowid"), column(household_index.FTS_TABLE))
-
-
-def _like(column: ColumnElement, word: str) -> ColumnElement:
-    return column.like(f"%{_escape_like(word)}%", escape="\\")
 
 
 class HouseholdRegister(SqlRegister):
@@ -140,9 +144,9 @@ class HouseholdRegister(SqlRegister):
         resident_named = exists().where(
             Resident.household_id == Household.id,
             Resident.deleted_at.is_(None),
-            _like(Resident.name, word),
+            contains(Resident.name, word),
         )
-        exact = or_(*(_like(col, word) for col in self.search_columns()), resident_named)
+        exact = or_(*(contains(col, word) for col in self.search_columns()), resident_named)
         if not self.indexed:
             return exact
         folded = word.lower()  # the trigram index folds ASCII case (x in an ID number)
@@ -241,16 +245,15 @@ class HouseholdRegister(SqlRegister):
             return conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
 
 
-def household_summary(session: Session, household_id: int) -> str:
+def household_summary(engine: Engine, household_id: int) -> str:
     """Two lines about one household for the top of its panel (phone masked)."""
-    from app.privacy import mask_phone
-
-    row = session.execute(
-        select(Household, Unit.name.label("village"), Grid.name.label("grid"))
-        .join(Unit, Household.village_id == Unit.id)
-        .outerjoin(Grid, Household.grid_id == Grid.id)
-        .where(Household.id == household_id)
-    ).first()
+    with Session(engine) as session:
+        row = session.execute(
+            select(Household, Unit.name.label("village"), Grid.name.label("grid"))
+            .join(Unit, Household.village_id == Unit.id)
+            .outerjoin(Grid, Household.grid_id == Grid.id)
+            .where(Household.id == household_id)
+        ).first()
     if row is None or row.Household.deleted_at is not None:
         return "该户不存在或已被删除"
     h = row.Household

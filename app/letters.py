@@ -40,6 +40,7 @@ from app.letters_addressees import (  # noqa: F401 - re-exported: callers import
     check_glyphs,
     employee_addressees,
     household_addressees,
+    print_places,
     select_employees,
     select_households,
 )

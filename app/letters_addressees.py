@@ -189,3 +189,23 @@ def select_employees(engine: Engine, unit: str, unsigned: bool = False) -> list[
     if not ids:
         raise ValidationError({"unit": f"“{unit}”没有需要打印的职工"})
     return ids
+
+
+def print_places(engine: Engine) -> tuple[list[str], list[str], list[str]]:
+    """What the print dialog offers: village names, grid names, and units with staff."""
+    with unit_of_work(engine) as session:
+        villages = session.scalars(
+            select(Unit.name)
+            .where(Unit.kind == "village", Unit.deleted_at.is_(None))
+            .order_by(Unit.sort_order, Unit.id)
+        ).all()
+        grids = session.scalars(
+            select(Grid.name).where(Grid.deleted_at.is_(None)).distinct().order_by(Grid.name)
+        ).all()
+        staffed = select(Employee.unit_id).where(Employee.deleted_at.is_(None))
+        units = session.scalars(
+            select(Unit.name)
+            .where(Unit.deleted_at.is_(None), Unit.id.in_(staffed))
+            .order_by(Unit.sort_order, Unit.id)
+        ).all()
+    return list(villages), list(grids), list(units)

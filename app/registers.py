@@ -92,8 +92,7 @@ class SqlRegister:
 
     def word_clause(self, word: str) -> ColumnElement:
         """The WHERE clause of one search word: by default, any searched column contains it."""
-        pattern = f"%{_escape_like(word)}%"
-        return or_(*(col.like(pattern, escape="\\") for col in self.search_columns()))
+        return or_(*(contains(col, word) for col in self.search_columns()))
 
     def sort_column(self, stmt: Select, key: str) -> ColumnElement:
         """What sorting by a column orders by: the column itself, unless a register knows a
@@ -178,6 +177,11 @@ class SqlRegister:
     def column_index(self, key: str) -> int:
         """The position of a column key."""
         return [c.key for c in self.columns].index(key)
+
+
+def contains(column: ColumnElement, word: str) -> ColumnElement:
+    """SQL: the column contains `word` as it is typed (% and _ are not wildcards)."""
+    return column.like(f"%{_escape_like(word)}%", escape="\\")
 
 
 def _escape_like(text: str) -> str:

@@ -42,27 +42,23 @@ VISIT_TOPICS = (
 )
 
 
-def _people_choices(engine: Engine) -> Any:
-    def choices() -> list[tuple[int, str]]:
-        with unit_of_work(engine) as session:
-            return people_choices(session)
-
-    return choices
-
-
-def people_choices(session: Session) -> list[tuple[int, str]]:
+def people_choices(engine: Engine) -> list[tuple[int, str]]:
     """People who visit households: grid workers, police officers and cadres, by name."""
-    rows = session.execute(
-        select(Person.id, Person.name, Person.post)
-        .where(Person.deleted_at.is_(None))
-        .order_by(Person.name, Person.id)
-    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Person.id, Person.name, Person.post)
+            .where(Person.deleted_at.is_(None))
+            .order_by(Person.name, Person.id)
+        ).all()
     return [(p.id, f"{p.name}（{p.post}）" if p.post else p.name) for p in rows]
 
 
 def visit_fields(engine: Engine) -> tuple[FormField, ...]:
     """The fields of a visit, shared by the visit form and the edit form."""
-    people = _people_choices(engine)
+
+    def people() -> list[tuple[int, str]]:  # read when a form opens
+        return people_choices(engine)
+
     return (
         FormField("visited_on", "走访日期", "date", required=True),
         FormField("mode", "走访方式", "choice", required=True, choices=list(VISIT_MODES.items())),

@@ -16,13 +16,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from app.household_records import ResidentRegister, ResidentService
+from app.household_records import ResidentRegister, ResidentService, letters_of
 from app.households import household_summary
-from app.letters import household_letters
 from app.visit_registers import VisitRegister
 from app.visits import VisitService
 from app.vocab import LETTER_KINDS, LETTER_STATUSES
-from db.engine import unit_of_work
 from ui.register.register_view import RegisterView
 from ui.register.table_model import display_text
 
@@ -75,14 +73,10 @@ class HouseholdDetail(QWidget):
         if household_id is None:
             self.summary.setText("请在左侧选择一户")
             return
-        with unit_of_work(self.engine) as session:
-            self.summary.setText(household_summary(session, household_id))
+        self.summary.setText(household_summary(self.engine, household_id))
 
     def _show_letters(self) -> None:
-        rows = []
-        if self.household_id is not None:
-            with unit_of_work(self.engine) as session:
-                rows = household_letters(session, self.household_id)
+        rows = letters_of(self.engine, self.household_id) if self.household_id else []
         self.letters.setRowCount(len(rows))
         for n, letter in enumerate(rows):
             cells = (LETTER_KINDS[letter.kind], letter.number, LETTER_STATUSES[letter.status],

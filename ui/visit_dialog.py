@@ -44,7 +44,6 @@ from app.visits import (
     visit_defaults,
 )
 from app.vocab import VISIT_MODES
-from db.engine import unit_of_work
 from ui.register.form_dialog import ERROR_STYLE, DateEdit, TagsEdit
 
 OUTCOMES = (("visited", "已走访"), ("nobody_home", "不在家"), ("refused", "拒绝"))
@@ -140,8 +139,7 @@ class VisitDialog(QDialog):
         self.outcome = ChoiceRow(OUTCOMES)
         self.outcome.set_value("visited")
         self.worker, self.officer = QComboBox(), QComboBox()
-        with unit_of_work(self.engine) as session:
-            people = people_choices(session)
+        people = people_choices(self.engine)
         for combo in (self.worker, self.officer):
             combo.addItem("（无）", None)
             for value, label in people:

@@ -22,7 +22,6 @@ from app.household_records import HouseholdService
 from app.households import HouseholdRegister
 from app.visit_registers import VisitRegister
 from app.visits import VisitService
-from db.engine import unit_of_work
 from ui.coverage_view import CoverageView
 from ui.household_detail import HouseholdDetail
 from ui.register.register_view import RegisterView, inform_with_message_box
@@ -168,7 +167,6 @@ class HouseholdsTab(QWidget):
     def set_reveal(self, reveal: bool) -> None:
         """Full ID numbers and phones; who revealed them is written to the audit log."""
         if reveal:
-            with unit_of_work(self.engine, self.user) as session:
-                audit.record(session, "reveal", "household", None, "入户走访住户列表")
+            audit.record_reveal(self.engine, self.user, "household", "入户走访住户列表")
         self.households.set_reveal(reveal)
         self.detail.residents.set_reveal(reveal)

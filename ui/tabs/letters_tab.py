@@ -16,12 +16,12 @@ from app.letters import (
     change_status,
     export_signed_copy,
     letter_documents,
+    print_places,
     select_employees,
     select_households,
     sign_letter,
 )
 from app.validation import ValidationError
-from db.engine import unit_of_work
 from ui.letter_dialogs import ScanDialog, SignatureDialog, TemplateEditor
 from ui.letters_print import PrintChoice, message_of, print_letter_batch
 from ui.register.register_view import (
@@ -41,30 +41,6 @@ def ask_scan(parent: QWidget) -> str | None:
         parent, "签字件扫描件或照片", "", "图片或PDF (*.png *.jpg *.jpeg *.pdf)"
     )
     return path or None
-
-
-def _places(engine: Engine) -> tuple[list[str], list[str], list[str]]:
-    """Village names, grid names, and the member units that have staff."""
-    from sqlalchemy import select
-
-    from db.models import Employee, Grid, Unit
-
-    with unit_of_work(engine) as session:
-        villages = session.scalars(
-            select(Unit.name)
-            .where(Unit.kind == "village", Unit.deleted_at.is_(None))
-            .order_by(Unit.sort_order, Unit.id)
-        ).all()
-        grids = session.scalars(
-            select(Grid.name).where(Grid.deleted_at.is_(None)).distinct().order_by(Grid.name)
-        ).all()
-        staffed = select(Employee.unit_id).where(Employee.deleted_at.is_(None))
-        units = session.scalars(
-            select(Unit.name)
-            .where(Unit.deleted_at.is_(None), Unit.id.in_(staffed))
-            .order_by(Unit.sort_order, Unit.id)
-        ).all()
-    return list(villages), list(grids), list(units)
 
 
 class LettersTab(QWidget):
@@ -127,7 +103,7 @@ class LettersTab(QWidget):
 
     def print_batch(self) -> None:
         """Choose what to print, check it, print it off the GUI thread, then preview it."""
-        villages, grids, units = _places(self.engine)
+        villages, grids, units = print_places(self.engine)
         choice = self.choose_print(self, villages, grids, units)
         if choice is None:
             return
