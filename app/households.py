@@ -77,6 +77,11 @@ def normalize_search_word(word: str) -> str:
     return unicodedata.normalize("NFKC", word).strip()
 
 
+def not_visited_since(day: date) -> ColumnElement:
+    """Households with no visit (someone met) on or after `day`: 今年未走访 from 1 January."""
+    return or_(Household.last_visited_on.is_(None), Household.last_visited_on < day)
+
+
 # The search index's tables, for building queries (each word gets its own bound values).
 _TERMS = table(household_index.TERMS_TABLE, column("term"), column("doc"))
 _FTS = table(household_index.FTS_TABLE, column("rowid"), column(household_index.FTS_TABLE))
@@ -192,10 +197,9 @@ class HouseholdRegister(SqlRegister):
             return Household.key_group_mask.op("&")(household_index.key_group_bit(value)) != 0
         if key == "visited":
             since = date(self._today().year, 1, 1)
-            visited = Household.last_visited_on >= since
             if value == "this_year":
-                return visited
-            return or_(~visited, Household.last_visited_on.is_(None))
+                return Household.last_visited_on >= since
+            return not_visited_since(since)
         if key in ("notice", "commitment"):
             column = (
                 Household.notice_delivered_on if key == "notice" else Household.commitment_signed_on

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.attachments import attach, read_checked
+from app.households import not_visited_since
 from app.letters import TRANSITIONS, Numbering, mark_household_letter
 from app.records import RecordNotFound, RecordService
 from app.validation import FormField, ValidationError, clean_values
@@ -87,7 +88,6 @@ class VisitDefaults:
     grid_worker_id: int | None
     police_officer_id: int | None
     residents: list[tuple[int, str, bool]]  # (id, name, already installed the APP)
-    registered_on: date
     where: str = ""  # 白鹤村 / 第一网格：今年还有12户未走访
 
 
@@ -100,12 +100,11 @@ def visit_defaults(engine: Engine, household_id: int) -> VisitDefaults:
         household = _live_household(session, household_id)
         grid = session.get(Grid, household.grid_id) if household.grid_id else None
         title = f"{household.head_name}（{household.address}）"
-        registered = household.created_at.date()
         village = session.get(Unit, household.village_id).name
         left = session.scalar(
             select(func.count()).where(
                 _same_grid(household), Household.deleted_at.is_(None),
-                or_(Household.last_visited_on.is_(None), Household.last_visited_on < year_start),
+                not_visited_since(year_start),
             )
         )  # fmt: skip
         where = f"{village} / {grid.name if grid else '未分网格'}：今年还有{left}户未走访"
@@ -116,7 +115,6 @@ def visit_defaults(engine: Engine, household_id: int) -> VisitDefaults:
         grid.grid_worker_id if grid else None,
         grid.police_officer_id if grid else None,
         residents_of(engine, household_id),
-        registered,
         where,
     )
 
@@ -342,8 +340,7 @@ def next_unvisited(engine: Engine, household_id: int, today: date | None = None)
         return session.scalar(
             select(Household.id)
             .where(same_grid, after, Household.deleted_at.is_(None),
-                   or_(Household.last_visited_on.is_(None),
-                       Household.last_visited_on < year_start))
+                   not_visited_since(year_start))
             .order_by(Household.address, Household.id)
             .limit(1)
         )  # fmt: skip
