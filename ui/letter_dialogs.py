@@ -31,7 +31,7 @@ from app.letter_templates import current_template, sample_letter
 from app.validation import ValidationError
 from app.vocab import LETTER_KINDS
 from ui.document_preview import PagePreview
-from ui.register.form_dialog import ERROR_STYLE, DateEdit
+from ui.register.form_dialog import ERROR_STYLE, DateEdit, confirm_buttons
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -126,14 +126,7 @@ class SignatureDialog(QDialog):
         self.error.hide()
         clear = QPushButton("重签")
         clear.clicked.connect(self.pad.clear)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存签名")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = confirm_buttons("保存签名", self.save, self.reject)
         form = QFormLayout()
         form.addRow("签名人", self.signer)
         form.addRow("签回日期", self.signed_on)
@@ -194,14 +187,7 @@ class ScanDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = confirm_buttons("保存", self.save, self.reject)
         row = QHBoxLayout()
         row.addWidget(self.file, 1)
         row.addWidget(browse)

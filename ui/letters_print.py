@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from app.validation import ValidationError
 from app.vocab import LETTER_KINDS
 from ui.document_preview import PreviewDialog
 from ui.jobs import run_job
+from ui.register.form_dialog import confirm_buttons
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -73,14 +73,7 @@ class PrintChoice(QDialog):
         form.addRow("单位", self.unit)
         for box in (self.unsigned, self.receipt, self.qr, self.full):
             form.addRow("", box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("下一步：选择保存位置")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = confirm_buttons("下一步：选择保存位置", self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -34,7 +33,7 @@ from app.township_template import (
 from app.validation import ValidationError
 from app.vocab import UNIT_ROLES
 from ui.org_register import ContactPicker
-from ui.register.form_dialog import ERROR_STYLE, FormDialog
+from ui.register.form_dialog import ERROR_STYLE, FormDialog, confirm_buttons
 
 BAD_CELL_STYLE = "border: 1px solid #c0392b;"
 PEOPLE_COLUMNS = ("name", "post", "mobile")
@@ -214,14 +213,7 @@ class TownshipDialog(QDialog):
             "“各村居”的职责。建立后可以像手工录入的单位一样修改、删除。"
         )
         note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("建立")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept_plan)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = confirm_buttons("建立", self.accept_plan, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(form)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -198,6 +199,21 @@ def write_editor(editor: QWidget, value: Any) -> None:
         raise TypeError(type(editor))
 
 
+def confirm_buttons(
+    text: str, on_accept: Callable[[], Any], on_reject: Callable[[], Any]
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """A 取消 button and the one that does the dialog's work, labelled `text` (保存, 选择…)."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    box.accepted.connect(on_accept)
+    box.rejected.connect(on_reject)
+    return box, ok
+
+
 def _error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
@@ -254,16 +270,9 @@ class FormDialog(QDialog):
             self.labels[form_field.key] = label
         layout.addLayout(form)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons, self.save_button = confirm_buttons("保存", self.save, self.reject)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.setText("保存")
-        self.cancel_button.setText("取消")
         self.save_button.setToolTip("保存（Ctrl+Enter）")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)

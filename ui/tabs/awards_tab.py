@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,7 +33,7 @@ from app.clues import REPORTER_FIELDS, ClueRegister, ClueService, reveal_reporte
 from app.commendations import CommendationRegister, CommendationService
 from app.validation import ValidationError
 from ui.jobs import run_job
-from ui.register.form_dialog import FormDialog
+from ui.register.form_dialog import FormDialog, confirm_buttons
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -62,16 +61,9 @@ class StepDialog(QDialog):
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(verb)
+        buttons, self.ok_button = confirm_buttons(verb, self.accept, self.reject)
         self.ok_button.setEnabled(False)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.who.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(f"{verb}人", self.who)
         form.addRow(f"{verb}日期", self.day)

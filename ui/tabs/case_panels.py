@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from app.case_attachments import (
 from app.case_people import add_dissuader, dissuaders, remove_dissuader
 from app.meetings import person_choices
 from app.validation import ValidationError, parse_yuan
+from ui.register.form_dialog import confirm_buttons
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -65,14 +65,7 @@ class ProposalDialog(QDialog):
             form.addRow(f"{name}（元）", edit)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b;")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("提出奖励")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = confirm_buttons("提出奖励", self._check, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("金额为空的人员不提出奖励。确认后为“拟奖励”，审批后发放。"))
         layout.addLayout(form)

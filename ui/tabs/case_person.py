@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.case_people import find_residents, resident_label, resident_values
 from app.validation import ValidationError
+from ui.register.form_dialog import confirm_buttons
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -105,14 +105,7 @@ class ResidentPicker(QDialog):
         self.results.currentRowChanged.connect(lambda _row: self._update())
         self.status = QLabel()
         self.status.setStyleSheet(HINT_STYLE)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("选择")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = confirm_buttons("选择", self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.results, 1)

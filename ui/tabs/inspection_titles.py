@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -33,7 +32,7 @@ from app.titles import (
 )
 from app.validation import ValidationError
 from app.vocab import TITLE_KINDS, TITLE_STATUSES
-from ui.register.form_dialog import ERROR_STYLE, DateEdit
+from ui.register.form_dialog import ERROR_STYLE, DateEdit, confirm_buttons
 from ui.register.register_view import RegisterView, ask_with_message_box
 
 if TYPE_CHECKING:
@@ -93,14 +92,7 @@ class TitleDialog(QDialog):
         form.addRow("状态", self.status)
         form.addRow("命名日期", self.awarded_on)
         form.addRow("佐证材料", self.evidence)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = confirm_buttons("保存", self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
         layout.addLayout(form)
