@@ -69,8 +69,7 @@ class CoverageView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        self._call: BackgroundCall | None = None
-        self.refresh()
+        self._call: BackgroundCall | None = None  # read when the page is first shown
 
     def refresh(self) -> None:
         """Read the figures again, off the GUI thread."""
