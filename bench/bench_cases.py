@@ -164,10 +164,10 @@ def main() -> None:
         build(path, args.cases, args.awards)
         print(f"built {path} in {time.perf_counter() - started:.1f} s")
 
-    from app.award_reports import totals
-    from app.case_stats import case_statistics
-    from app.cases import CaseRegister
-    from app.registers import RegisterQuery
+    from app.cases.award_reports import totals
+    from app.cases.dissuasion import CaseRegister
+    from app.cases.stats import case_statistics
+    from app.core.registers import RegisterQuery
     from db.engine import make_engine, sqlite_url
 
     engine = make_engine(sqlite_url(path))

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from common import machine
 
-from app.demo import build_demo
-from app.progress import run_to_end
+from app.core.progress import run_to_end
+from app.demo.township import build_demo
 from db.engine import make_engine, sqlite_url
 from db.schema import prepare_database
 

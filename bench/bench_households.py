@@ -38,10 +38,10 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from app.coverage import coverage
-    from app.database import open_database
-    from app.households import HouseholdRegister
-    from app.registers import RegisterQuery
+    from app.core.registers import RegisterQuery
+    from app.households.coverage import coverage
+    from app.households.register import HouseholdRegister
+    from app.storage.database import open_database
     from db.models import Grid, Household, Resident, Unit
 
     database = open_database(path)  # brings a cached database to this schema first
@@ -102,8 +102,8 @@ def bench_visits(path: Path, runs: int) -> None:
     """Save 40 visits, one after another, as the visit form does on Enter."""
     from sqlalchemy import select
 
-    from app.database import open_database
-    from app.visits import next_unvisited, save_visit
+    from app.households.visits import next_unvisited, save_visit
+    from app.storage.database import open_database
     from db.models import Household
 
     with tempfile.TemporaryDirectory() as folder:

@@ -28,7 +28,7 @@ def build_roster(path: Path, rows: int, shape: str) -> None:
     """A roster as a village sends it; a family roster has 户号 and 与户主关系."""
     from openpyxl import Workbook
 
-    from app.idnumber import make_id_number
+    from app.core.idnumber import make_id_number
 
     rng = random.Random(7)
     workbook = Workbook(write_only=True)
@@ -97,9 +97,9 @@ def main() -> None:
         build_roster(roster, args.rows, args.shape)
         print(f"roster written in {time.perf_counter() - started:.1f} s: {roster}")
 
-    from app.household_import import RosterOptions, import_households
-    from app.progress import run_to_end
-    from app.spreadsheet_files import open_sheet_file
+    from app.core.progress import run_to_end
+    from app.exchange.files import open_sheet_file
+    from app.exchange.roster.importer import RosterOptions, import_households
 
     print(machine())
     reads, imports, cpu = [], [], []

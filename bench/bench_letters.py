@@ -28,12 +28,12 @@ def main() -> None:
 
     from reportlab.pdfgen.canvas import Canvas
 
-    from app.database import open_database
+    from app.core.progress import run_to_end
     from app.documents import default_fonts
     from app.documents.layout import TextLine, layout_document
-    from app.letter_templates import LetterOptions
-    from app.letters import print_letters_job
-    from app.progress import run_to_end
+    from app.letters.printing import print_letters_job
+    from app.letters.templates import LetterOptions
+    from app.storage.database import open_database
     from db.engine import unit_of_work
     from db.models import Household, Unit
 
@@ -54,7 +54,7 @@ def main() -> None:
         with unit_of_work(engine) as s:
             ids = [h.id for h in s.query(Household.id).order_by(Household.id)]
         default_fonts()  # the fonts load once per process, before either timing
-        from app.letter_templates import current_template, sample_letter
+        from app.letters.templates import current_template, sample_letter
 
         # the same lines, drawn bare: layout is reused, only drawing is timed
         template = current_template(engine, "notice")
@@ -107,7 +107,7 @@ def main() -> None:
 
         from PySide6.QtWidgets import QApplication
 
-        from ui.letter_dialogs import TemplateEditor
+        from ui.tabs.letters.dialogs import TemplateEditor
 
         app = QApplication.instance() or QApplication([])
         editor = TemplateEditor(engine, None)

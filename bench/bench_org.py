@@ -37,13 +37,13 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from app.grid_moves import merge_grids, village_summary
-    from app.grids import GridRegister
-    from app.people import PersonRegister, contacts
-    from app.registers import RegisterQuery
-    from app.staff import staff_shares
-    from app.unit_roles import units_missing_roles
-    from app.units import UnitRegister
+    from app.core.registers import RegisterQuery
+    from app.org.grid_moves import merge_grids, village_summary
+    from app.org.grids import GridRegister
+    from app.org.people import PersonRegister, contacts
+    from app.org.staff import staff_shares
+    from app.org.unit_roles import units_missing_roles
+    from app.org.units import UnitRegister
     from db.engine import make_engine, sqlite_url, unit_of_work
     from db.models import Grid, Household
 

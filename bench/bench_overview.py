@@ -40,10 +40,10 @@ def main() -> None:
     args = parser.parse_args()
     path = demo_database(args.households)
 
-    from app.database import open_database
-    from app.monthly_notice import print_monthly_notice
-    from app.overdue import overdue_items
-    from app.overview import overview
+    from app.oversight.monthly_notice import print_monthly_notice
+    from app.oversight.overdue import overdue_items
+    from app.oversight.overview import overview
+    from app.storage.database import open_database
 
     database = open_database(path)
     engine = database.engine

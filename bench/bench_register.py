@@ -24,11 +24,11 @@ def main() -> None:
 
     from PySide6.QtTest import QTest
 
-    from app.database import open_database
-    from app.registers import RegisterQuery
+    from app.core.registers import RegisterQuery
+    from app.storage.database import open_database
     from ui.application import create_application
-    from ui.tabs.households_tab import HouseholdsTab
-    from ui.tabs.units_tab import UnitsTab
+    from ui.tabs.households.households_tab import HouseholdsTab
+    from ui.tabs.org.units_tab import UnitsTab
 
     app = create_application([])
     database = open_database(path)

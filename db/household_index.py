@@ -63,7 +63,8 @@ def search_text_sql(household: str) -> str:
     )
 
 
-# The key groups (重点人群) in bit order: the same list as app.vocab.RESIDENT_TAGS (a test checks
+# The key groups (重点人群) in bit order: the same list as app.core.vocab.RESIDENT_TAGS (a test
+# checks
 # that). Append only: a bit's meaning is stored in every household's key_group_mask.
 KEY_GROUPS = (
     "老年人", "学生", "留守妇女", "陪读妈妈", "待业人员", "财务人员", "企业负责人", "退休人员",

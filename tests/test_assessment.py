@@ -9,7 +9,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from app.assessment import (
+from app.core.progress import run_to_end
+from app.core.validation import ValidationError
+from app.households.coverage import coverage
+from app.oversight.assessment import (
     Weights,
     assess,
     export_assessment_xlsx,
@@ -17,9 +20,6 @@ from app.assessment import (
     report_deadline,
     save_weights,
 )
-from app.coverage import coverage
-from app.progress import run_to_end
-from app.validation import ValidationError
 from db.engine import unit_of_work
 from db.models import (
     CaseStat,
@@ -281,7 +281,7 @@ def test_a_month_reported_before_its_deadline_is_not_yet_counted(township):
 
 
 def test_the_page_shows_whole_names_and_what_the_rectification_share_counts(qtbot, township):
-    from ui.tabs.inspection_assessment import HEADERS, AssessmentView
+    from ui.tabs.oversight.assessment import HEADERS, AssessmentView
 
     long_name = "清溪镇新时代文明实践所"
     with unit_of_work(township) as s:

@@ -11,21 +11,21 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.award_reports import award_rows, export_award_list, print_award_list, totals
-from app.awards import (
+from app.cases.award_reports import award_rows, export_award_list, print_award_list, totals
+from app.cases.awards import (
     AwardRegister,
     AwardService,
     advance,
     proposals_for_case,
     propose_for_case,
 )
-from app.case_people import add_dissuader
-from app.cases import CaseService
-from app.clues import ClueService, set_reporter
-from app.progress import run_to_end
-from app.registers import RegisterQuery
-from app.settings import save_profile
-from app.validation import ValidationError
+from app.cases.clues import ClueService, set_reporter
+from app.cases.dissuasion import CaseService
+from app.cases.people import add_dissuader
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
 from db.engine import unit_of_work
 from db.models import Award, FraudType, Person, Unit
 

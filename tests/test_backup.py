@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
-from app.backup import auto_backup, backup_database
-from app.database import open_database
-from app.units import UnitService
+from app.org.units import UnitService
+from app.storage.backup import auto_backup, backup_database
+from app.storage.database import open_database
 
 
 def _units_in(path) -> int:

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.callback_results import CallbackService, confirmation_rates
-from app.callbacks import draw_sample, draw_samples, grid_seed, pick, redraw
-from app.inspections import InspectionRegister, InspectionService, overdue_rectifications
-from app.registers import RegisterQuery
-from app.validation import ValidationError
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.oversight.callback_results import CallbackService, confirmation_rates
+from app.oversight.callbacks import draw_sample, draw_samples, grid_seed, pick, redraw
+from app.oversight.inspections import InspectionRegister, InspectionService, overdue_rectifications
 from db.engine import unit_of_work
 from db.models import CallbackCall, Grid, Household, Person, Unit, Visit
 

@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.assessment import DEFAULT_POINTS, assess
-from app.commendations import (
+from app.cases.commendations import (
     CommendationRegister,
     CommendationService,
     rectification_record,
 )
-from app.registers import RegisterQuery
-from app.validation import ValidationError
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.oversight.assessment import DEFAULT_POINTS, assess
 from db.engine import unit_of_work
 from db.models import Unit
 

@@ -30,9 +30,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.case_figures import dissuasion_summary, period_column
-from app.case_stats import as_json, case_statistics
-from app.cases import CaseService
+from app.cases.dissuasion import CaseService
+from app.cases.figures import dissuasion_summary, period_column
+from app.cases.stats import as_json, case_statistics
 from db.engine import unit_of_work
 from db.models import DissuasionCase, FraudType, Household, Resident, Unit
 

@@ -12,15 +12,15 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from app.case_stats_monthly import (
+from app.cases.monthly_stats import (
     CaseStatService,
     import_case_stats,
     preview_case_stats_import,
     write_case_stats_template,
 )
-from app.progress import run_to_end
-from app.spreadsheet import RowErrors
-from app.validation import FormField, ValidationError, clean_value, parse_yuan
+from app.core.progress import run_to_end
+from app.core.validation import FormField, ValidationError, clean_value, parse_yuan
+from app.exchange.spreadsheet import RowErrors
 from db.engine import unit_of_work
 from db.models import CaseStat, Unit
 
@@ -90,9 +90,9 @@ def test_one_row_per_village_and_month(engine, villages):
 def test_a_deleted_month_can_be_entered_again_and_the_register_reads_in_chinese(
     engine, villages, tmp_path
 ):
-    from app.case_stats_monthly import CaseStatRegister, import_case_stats
-    from app.progress import run_to_end
-    from app.registers import RegisterQuery
+    from app.cases.monthly_stats import CaseStatRegister, import_case_stats
+    from app.core.progress import run_to_end
+    from app.core.registers import RegisterQuery
 
     service = CaseStatService(engine, "clerk")
     row = {"village_id": villages["白鹤村"], "year": 2024, "month": 3, "case_count": 2,

@@ -11,11 +11,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.case_people import add_dissuader
-from app.cases import CaseService
-from app.settings import save_profile
-from app.typical_cases import anonymous, print_typical_cases, scrub, surname, typical_cases
-from app.validation import ValidationError
+from app.cases.dissuasion import CaseService
+from app.cases.people import add_dissuader
+from app.cases.typical_cases import anonymous, print_typical_cases, scrub, surname, typical_cases
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
 from db.engine import unit_of_work
 from db.models import FraudType, Household, Person, Resident, Unit
 

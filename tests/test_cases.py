@@ -10,26 +10,26 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.awards import AwardService, propose_for_case
-from app.case_attachments import (
+from app.cases.attachments import (
     add_attachment,
     attachment_content,
     attachments,
     remove_attachment,
 )
-from app.case_people import (
+from app.cases.awards import AwardService, propose_for_case
+from app.cases.dissuasion import CaseRegister, CaseService
+from app.cases.fraud_types import FraudTypeService
+from app.cases.people import (
     add_dissuader,
     dissuaders,
     find_residents,
     remove_dissuader,
     resident_values,
 )
-from app.cases import CaseRegister, CaseService
-from app.export import export_register_xlsx
-from app.fraud_types import FraudTypeService
-from app.progress import run_to_end
-from app.registers import RegisterQuery
-from app.validation import ValidationError
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.exchange.register_export import export_register_xlsx
 from db.engine import unit_of_work
 from db.models import Attachment, DissuasionCase, FraudType, Household, Person, Resident, Unit
 

@@ -10,13 +10,13 @@ from pypdf import PdfReader
 from qt_input import click, type_text
 from sqlalchemy import select
 
-from app.clues import ClueService
+from app.cases.clues import ClueService
 from db.engine import unit_of_work
 from db.models import Award, DissuasionCase, FraudType, Household, Person, Resident, Unit
 from ui.register.table_model import display_text
-from ui.tabs.awards_tab import AwardsTab
-from ui.tabs.case_person import ResidentPicker
-from ui.tabs.cases_tab import CasesTab
+from ui.tabs.cases.awards_tab import AwardsTab
+from ui.tabs.cases.cases_tab import CasesTab
+from ui.tabs.cases.person import ResidentPicker
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -155,8 +155,8 @@ def test_a_case_from_the_register_to_paid_awards(qtbot, engine, town, messages, 
 
 
 def test_award_list_totals_and_the_year_filter(qtbot, engine, town, messages, tmp_path):
-    from app.awards import AwardService, advance
-    from app.cases import CaseService
+    from app.cases.awards import AwardService, advance
+    from app.cases.dissuasion import CaseService
 
     case = CaseService(engine).create({
         "occurred_at": datetime(2024, 5, 3, 10), "alert_source": "visit", "person_name": "张三",
@@ -208,7 +208,7 @@ def test_the_reporter_only_in_the_protected_view(qtbot, engine, town, messages):
     click(qtbot, clues.dialog.save_button)
     clues.clues.refresh()
     assert "已登记（保密）" in clues.clues.model.row(0).values
-    from app.awards import AwardService, advance
+    from app.cases.awards import AwardService, advance
 
     award = AwardService(engine).create({"kind": "report", "clue_id": clue, "amount_fen": "500",
                                          "proposed_on": date(2024, 5, 3)})  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.database import open_database
+from app.storage.database import open_database
 from db.engine import unit_of_work
 from db.models import AuditLog
 

@@ -14,21 +14,21 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.award_reports import award_rows, export_award_list, print_award_list, totals
-from app.awards import AwardRegister, AwardService, advance, person_choices
-from app.case_stats import as_json, case_statistics
-from app.cases import CaseRegister, CaseService
-from app.clues import ClueRegister, ClueService, clue_choices, reveal_reporter, set_reporter
-from app.commendations import CommendationRegister, CommendationService
-from app.export import export_register_xlsx
-from app.fraud_types import FraudTypeRegister
-from app.logs import setup_logging
-from app.monthly_notice import print_monthly_notice
-from app.progress import run_to_end
-from app.registers import RegisterQuery
-from app.settings import save_profile
-from app.typical_cases import print_typical_cases
-from app.validation import ValidationError
+from app.cases.award_reports import award_rows, export_award_list, print_award_list, totals
+from app.cases.awards import AwardRegister, AwardService, advance, person_choices
+from app.cases.clues import ClueRegister, ClueService, clue_choices, reveal_reporter, set_reporter
+from app.cases.commendations import CommendationRegister, CommendationService
+from app.cases.dissuasion import CaseRegister, CaseService
+from app.cases.fraud_types import FraudTypeRegister
+from app.cases.stats import as_json, case_statistics
+from app.cases.typical_cases import print_typical_cases
+from app.core.logs import setup_logging
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
+from app.exchange.register_export import export_register_xlsx
+from app.oversight.monthly_notice import print_monthly_notice
 from db.engine import unit_of_work
 from db.models import AuditLog, FraudType, Person, Unit
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from app.coverage import coverage, export_coverage_xlsx, share
-from app.household_records import HouseholdService, ResidentService
-from app.progress import run_to_end
-from app.visits import save_visit
+from app.core.progress import run_to_end
+from app.households.coverage import coverage, export_coverage_xlsx, share
+from app.households.records import HouseholdService, ResidentService
+from app.households.visits import save_visit
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Grid, Household, Letter, Resident, Unit
@@ -132,7 +132,7 @@ def test_stats_json_on_the_command_line(town):
 
 def test_coverage_and_the_monthly_notice_count_visits_alike(engine):
     """已走访 and 拒绝 reached the household; 不在家 did not: the same in both figures."""
-    from app.monthly_figures import monthly_figures
+    from app.oversight.monthly_figures import monthly_figures
 
     with unit_of_work(engine) as s:
         village = Unit(name="白鹤村", kind="village")

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from app.database import open_database
+from app.storage.database import open_database
 from db.errors import DatabaseLockedError, ReadOnlyDatabaseError
 from db.sqlite_file import DatabaseLock
 

@@ -15,22 +15,22 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 import db.models  # noqa: F401 - every table on the metadata
-from app import idnumber
-from app.assessment import assess
-from app.callbacks import redraw
-from app.case_figures import dissuasion_summary
-from app.cases import awaiting_award_clause
-from app.demo import DemoSummary, build_demo, letter_prefix
-from app.demo_cases import AWAITING_DAYS
-from app.demo_context import UuidStream
-from app.dual_decline import dual_decline
-from app.integrity import check_database
-from app.letters import KIND_CODES, PREFIX_KEY, Numbering
-from app.progress import Progress, run_to_end
-from app.publicity import campaigns_per_unit, fewer_than_two, not_reported
-from app.titles import CRITERIA, load_title
-from app.validation import ValidationError
-from app.vocab import ALERT_SOURCES, CASE_OUTCOMES, LETTER_STATUSES, RESIDENT_TAGS, UNIT_KINDS
+from app.cases.dissuasion import awaiting_award_clause
+from app.cases.figures import dissuasion_summary
+from app.core import idnumber
+from app.core.progress import Progress, run_to_end
+from app.core.validation import ValidationError
+from app.core.vocab import ALERT_SOURCES, CASE_OUTCOMES, LETTER_STATUSES, RESIDENT_TAGS, UNIT_KINDS
+from app.demo.cases import AWAITING_DAYS
+from app.demo.context import UuidStream
+from app.demo.township import DemoSummary, build_demo, letter_prefix
+from app.letters.printing import KIND_CODES, PREFIX_KEY, Numbering
+from app.oversight.assessment import assess
+from app.oversight.callbacks import redraw
+from app.oversight.dual_decline import dual_decline
+from app.oversight.titles import CRITERIA, load_title
+from app.publicity.activities import campaigns_per_unit, fewer_than_two, not_reported
+from app.storage.integrity import check_database
 from db.base import Base
 from db.engine import make_engine, sqlite_url
 from db.models import (
@@ -113,7 +113,9 @@ def test_database_is_consistent(built):
             .where(
                 func.coalesce(Household.last_visited_on, "")
                 != func.coalesce(
-                    select(func.max(Visit.visited_on))  # as app.visits keeps it: 不在家 is not
+                    select(
+                        func.max(Visit.visited_on)
+                    )  # as app.households.visits keeps it: 不在家 is not
                     .where(Visit.household_id == Household.id, Visit.outcome != "nobody_home")
                     .scalar_subquery(),
                     "",

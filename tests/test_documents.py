@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from app.core.paths import font_path
 from app.documents import Document, MissingGlyphError, render_pdf, render_pdf_job
 from app.documents.fonts import default_fonts, font_names
 from app.documents.layout import NO_END, NO_START, TextLine, break_lines, clusters, layout_document
-from app.paths import font_path
 
 RARE = "王喆堃昇犇淼䶮"
 # 200 characters with no punctuation, so the grid alone decides where lines break

@@ -105,7 +105,7 @@ def test_the_grid_holds_around_numbers():
 
 def test_minutes_never_break_a_due_date(tmp_path):
     """The minutes printed "…2025年4月17" at a line's end and "日前完成）" on the next."""
-    from app.minutes import MinutesFacts, minutes_document
+    from app.meetings.minutes import MinutesFacts, minutes_document
 
     facts = MinutesFacts(
         title="2025年打击治理电信网络诈骗联席会议纪要",

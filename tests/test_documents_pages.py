@@ -102,7 +102,7 @@ def test_minutes_end_with_their_imprint(tmp_path):
     from pypdf import PdfReader
 
     from app.documents import render_pdf
-    from app.minutes import MinutesFacts, minutes_document
+    from app.meetings.minutes import MinutesFacts, minutes_document
 
     facts = MinutesFacts(
         title="专题会纪要", meeting_title="专题会", held_at=datetime(2024, 9, 26, 9),

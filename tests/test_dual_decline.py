@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.dual_decline import STATUSES, dual_decline, load_caps, percent, save_caps
-from app.validation import ValidationError
+from app.core.validation import ValidationError
+from app.oversight.dual_decline import STATUSES, dual_decline, load_caps, percent, save_caps
 from db.engine import unit_of_work
 from db.models import CaseStat, Unit
 

@@ -6,10 +6,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert
 
-from app.export import export_register_xlsx
-from app.progress import Progress, run_to_end
-from app.registers import RegisterQuery
-from app.units import UnitRegister, UnitService
+from app.core.progress import Progress, run_to_end
+from app.core.registers import RegisterQuery
+from app.exchange.register_export import export_register_xlsx
+from app.org.units import UnitRegister, UnitService
 from db.models import Unit
 
 

@@ -10,19 +10,19 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from app.grid_exchange import (
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.exchange.grids import (
     export_grids_xlsx,
     import_grids,
     preview_grids_import,
     write_grids_template,
 )
-from app.grid_moves import merge_grids, merge_question, move_grid, village_summary
-from app.grids import GridRegister, GridService
-from app.progress import run_to_end
-from app.registers import RegisterQuery
-from app.spreadsheet import RowErrors
-from app.units import UnitService
-from app.validation import ValidationError
+from app.exchange.spreadsheet import RowErrors
+from app.org.grid_moves import merge_grids, merge_question, move_grid, village_summary
+from app.org.grids import GridRegister, GridService
+from app.org.units import UnitService
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import AuditLog, CallbackSample, Grid, Household, Person, Visit
 from db.schema import prepare_database

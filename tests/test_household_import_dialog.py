@@ -12,8 +12,8 @@ from db.engine import unit_of_work
 from db.models import Household, Unit
 from tests.qt_input import click
 from tests.test_household_import import WANG, build_messy_roster, seed_village
-from ui import household_import_dialog as dialog_module
-from ui.household_import_dialog import (
+from ui.imports import roster_dialog as dialog_module
+from ui.imports.roster_dialog import (
     PAGE_COLUMNS,
     PAGE_PREVIEW,
     PAGE_RESULT,

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from app.demo import build_demo
-from app.progress import run_to_end
+from app.core.progress import run_to_end
+from app.demo.township import build_demo
 from db import household_index
 from db.base import utcnow
 from db.engine import unit_of_work
@@ -150,7 +150,7 @@ def test_rebuild_since_an_id_touches_only_the_new_households(engine, household):
 
 
 def test_key_groups_are_the_vocabulary_in_bit_order(engine, household):
-    from app.vocab import RESIDENT_TAGS
+    from app.core.vocab import RESIDENT_TAGS
 
     assert household_index.KEY_GROUPS == RESIDENT_TAGS
     with unit_of_work(engine) as s:

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.demo import build_demo
-from app.households import HouseholdRegister
-from app.progress import run_to_end
-from app.registers import RegisterQuery
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.demo.township import build_demo
+from app.households.register import HouseholdRegister
 from db.models import Household, Resident
 
 TODAY = date(2026, 11, 23)

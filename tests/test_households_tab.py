@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from qt_input import click, type_text
 from sqlalchemy import func, select
 
-from app.household_records import HouseholdService, ResidentService
-from app.idnumber import make_id_number
+from app.core.idnumber import make_id_number
+from app.households.records import HouseholdService, ResidentService
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import AuditLog, Household, Letter, Resident, Visit
-from ui.tabs.households_tab import HouseholdsTab
+from ui.tabs.households.households_tab import HouseholdsTab
 
 
 class Answers:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from app.idnumber import (
+from app.core.idnumber import (
     birth_date,
     check_character,
     gender,
@@ -15,7 +15,7 @@ from app.idnumber import (
     make_id_number,
     upgrade_old_id_number,
 )
-from app.validation import FormField, clean_value, normalize_phone, phone_error
+from app.core.validation import FormField, clean_value, normalize_phone, phone_error
 
 CHECK_ALPHABET = "0123456789X"
 regions = st.from_regex(r"[1-8][0-9]{5}", fullmatch=True)

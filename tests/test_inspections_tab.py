@@ -8,11 +8,11 @@ import pytest
 from qt_input import click
 from sqlalchemy import select
 
-from app.callback_results import CallbackService
+from app.oversight.callback_results import CallbackService
 from db.engine import unit_of_work
 from db.models import CallbackCall, CaseStat, Grid, Household, Person, Unit, Visit
-from ui.tabs.inspection_assessment import HEADERS
-from ui.tabs.inspections_tab import InspectionsTab
+from ui.tabs.oversight.assessment import HEADERS
+from ui.tabs.oversight.inspections_tab import InspectionsTab
 
 TODAY = date.today()
 

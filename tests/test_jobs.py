@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QPushButton, QWidget
 from sqlalchemy import func, insert, select
 
-from app.progress import Progress
+from app.core.progress import Progress
 from db.engine import unit_of_work
 from db.models import Unit
 from ui.jobs import run_job

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.leading_group import GroupService, MemberRegister, MemberService, move_member
-from app.leading_roster import print_roster, read_roster, roster_document, spread
-from app.registers import RegisterQuery
-from app.validation import ValidationError
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.org.leading_group import GroupService, MemberRegister, MemberService, move_member
+from app.org.leading_roster import print_roster, read_roster, roster_document, spread
 from db.engine import unit_of_work
 from db.models import LeadingGroupMember, Person
 

@@ -11,13 +11,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.letter_templates import (
-    current_template,
-    default_text,
-    save_template,
-    template_errors,
-)
-from app.letters import (
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
+from app.letters.printing import (
     LetterRegister,
     change_status,
     print_letters_job,
@@ -26,10 +24,12 @@ from app.letters import (
     select_households,
     sign_letter,
 )
-from app.progress import run_to_end
-from app.registers import RegisterQuery
-from app.settings import save_profile
-from app.validation import ValidationError
+from app.letters.templates import (
+    current_template,
+    default_text,
+    save_template,
+    template_errors,
+)
 from db.engine import unit_of_work
 from db.models import Employee, Grid, Household, Letter, LetterTemplate, Unit
 
@@ -272,7 +272,7 @@ def test_cli_prints_as_the_issue_says(engine, town, database_url, tmp_path):
 
 
 def test_a_visit_marks_the_households_letters_in_its_own_transaction(engine, town, tmp_path):
-    from app.letters import household_letters, mark_household_letter
+    from app.letters.printing import household_letters, mark_household_letter
 
     home = town["homes"][0]
     with unit_of_work(engine) as s, pytest.raises(ValidationError) as caught:
@@ -316,7 +316,7 @@ def test_the_signed_copy_of_a_scan_is_the_scan(engine, town, tmp_path):
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QColor, QImage
 
-    from app.letters import export_signed_copy
+    from app.letters.printing import export_signed_copy
 
     run_to_end(
         print_letters_job(engine, "commitment_household", town["homes"][:3], tmp_path / "c.pdf")
@@ -346,7 +346,7 @@ def test_the_signed_copy_of_a_scan_is_the_scan(engine, town, tmp_path):
 
 
 def test_the_number_is_on_the_letter_without_receipt_or_qr(engine, town, tmp_path):
-    from app.letter_templates import LetterOptions
+    from app.letters.templates import LetterOptions
 
     out = tmp_path / "承诺书.pdf"
     bare = LetterOptions(receipt=False, qr_code=False)

@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from test_letters import png, town  # noqa: F401 - the letters' township fixture
 
-from app.letter_templates import save_template
-from app.letters import letter_documents, print_letters_job, reprint_letters, sign_letter
-from app.progress import run_to_end
-from app.settings import save_profile
-from app.validation import ValidationError
+from app.core.progress import run_to_end
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
+from app.letters.printing import letter_documents, print_letters_job, reprint_letters, sign_letter
+from app.letters.templates import save_template
 from db.engine import unit_of_work
 from db.models import FraudType, Household, Letter
 
@@ -110,7 +110,7 @@ def _blank_pngs(qtbot) -> dict[str, bytes]:
     from PySide6.QtCore import QBuffer, QIODevice, QPointF
     from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
-    from ui.letter_dialogs import SignaturePad
+    from ui.tabs.letters.dialogs import SignaturePad
 
     pad = SignaturePad()
     qtbot.addWidget(pad)

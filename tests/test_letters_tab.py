@@ -12,11 +12,11 @@ from PySide6.QtTest import QTest
 from qt_input import click, type_text
 from sqlalchemy import select
 
-from app.settings import save_profile
+from app.core.settings import save_profile
 from db.engine import unit_of_work
 from db.models import Employee, Household, Letter, Unit
-from ui.letters_print import PrintChoice
-from ui.tabs.letters_tab import LettersTab
+from ui.tabs.letters.letters_tab import LettersTab
+from ui.tabs.letters.print_dialog import PrintChoice
 
 
 def choosing(kind: str, unit: str | None = None):

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QRawFont
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from app.database import open_database
-from app.paths import font_path
-from app.units import UnitService
+from app.core.paths import font_path
+from app.org.units import UnitService
+from app.storage.database import open_database
 from ui import errors
 from ui.application import install_font, install_translations
 from ui.main_window import TABS, MainWindow

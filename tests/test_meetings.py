@@ -13,22 +13,22 @@ from pypdf import PdfReader
 from qt_input import click
 from sqlalchemy import select
 
-from app.meeting_decisions import (
+from app.core.registers import RegisterQuery
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
+from app.meetings.decisions import (
     DecisionRegister,
     DecisionService,
     open_decisions_before,
     review_decision,
 )
-from app.meetings import (
+from app.meetings.minutes import chinese_number, find_meeting, print_minutes
+from app.meetings.register import (
     AttendanceRow,
     MeetingService,
     attendance,
     save_attendance,
 )
-from app.minutes import chinese_number, find_meeting, print_minutes
-from app.registers import RegisterQuery
-from app.settings import save_profile
-from app.validation import ValidationError
 from db.engine import unit_of_work
 from db.models import MeetingDecision, Person, Unit
 
@@ -247,7 +247,7 @@ def test_cli_prints_minutes_by_id_or_date(engine, town, database_url, tmp_path):
 
 def test_the_tab_records_a_meeting_from_start_to_minutes(qtbot, engine, town, tmp_path):
     from ui.register.form_dialog import FormDialog
-    from ui.tabs.meetings_tab import MeetingsTab
+    from ui.tabs.meetings.meetings_tab import MeetingsTab
 
     _meeting(engine, town)
     questions, opened = [], []
@@ -295,7 +295,7 @@ def test_minutes_attendance_lines_are_bold_indented_and_aligned(engine, town):
     in the body face, wrapped lines starting under the first name."""
     from app.documents import OFFICIAL, default_fonts
     from app.documents.layout import TextLine, layout_document
-    from app.minutes import minutes_document, read_minutes
+    from app.meetings.minutes import minutes_document, read_minutes
 
     meeting = _meeting(engine, town)
     with unit_of_work(engine) as s:
@@ -334,7 +334,7 @@ def test_minutes_attendance_lines_are_bold_indented_and_aligned(engine, town):
 
 
 def test_a_meeting_reviews_earlier_decisions_all_or_nothing(engine, town):
-    from app.meeting_decisions import review_items, save_reviews
+    from app.meetings.decisions import review_items, save_reviews
 
     earlier = _meeting(engine, town, held_at=datetime(2024, 6, 20, 9), title="二季度例会")
     service = DecisionService(engine, earlier, "clerk")
@@ -358,7 +358,7 @@ def test_a_meeting_reviews_earlier_decisions_all_or_nothing(engine, town):
 
 
 def test_the_tab_reviews_earlier_decisions_into_the_minutes(qtbot, engine, town, tmp_path):
-    from ui.tabs.meetings_tab import MeetingsTab
+    from ui.tabs.meetings.meetings_tab import MeetingsTab
 
     earlier = _meeting(engine, town, held_at=datetime(2024, 6, 20, 9), title="二季度例会")
     DecisionService(engine, earlier).create(
@@ -390,7 +390,7 @@ def test_the_tab_reviews_earlier_decisions_into_the_minutes(qtbot, engine, town,
 
 
 def test_the_tab_warns_when_a_quarter_ends_without_its_meeting(qtbot, engine, town):
-    from ui.tabs.meetings_tab import MeetingsTab
+    from ui.tabs.meetings.meetings_tab import MeetingsTab
 
     _meeting(engine, town)  # Q3 2024 had its meeting
     tab = MeetingsTab(engine, "clerk")

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import db.models  # noqa: F401
-from app.database import open_database
+from app.storage.database import open_database
 from db.base import Base
 from db.engine import make_engine, sqlite_url
 from db.errors import DatabaseTooNewError, NotSqliteError, NotWuzhaDatabaseError

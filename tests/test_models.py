@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, String, Te
 from sqlalchemy.exc import IntegrityError
 
 import db.models
-from app.units import UnitService
+from app.org.units import UnitService
 from db import household_index
 from db.base import Base
 from db.engine import make_engine, sqlite_url, unit_of_work

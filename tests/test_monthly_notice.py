@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.case_figures import dissuasion_summary
-from app.monthly_notice import area_word, monthly_figures, print_monthly_notice
-from app.settings import save_profile
+from app.cases.figures import dissuasion_summary
+from app.core.settings import save_profile
+from app.oversight.monthly_notice import area_word, monthly_figures, print_monthly_notice
 from db.engine import unit_of_work
 from db.models import (
     CaseStat,

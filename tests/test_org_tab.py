@@ -11,14 +11,14 @@ from qt_input import click, type_text
 from sqlalchemy import func, select
 from test_units_tab import Answers, open_form
 
-from app.grids import GridService
-from app.leading_group import GroupService, MemberService
-from app.publicity_groups import GroupService as PublicityGroupService
-from app.units import UnitService
+from app.org.grids import GridService
+from app.org.leading_group import GroupService, MemberService
+from app.org.publicity_groups import GroupService as PublicityGroupService
+from app.org.units import UnitService
 from db.engine import unit_of_work
 from db.models import Grid, Household, LeadingGroupMember, Unit, Visit
-from ui.tabs.org_tab import OrgTab
-from ui.tabs.units_tab import UnitsTab
+from ui.tabs.org.org_tab import OrgTab
+from ui.tabs.org.units_tab import UnitsTab
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
-from app.overdue import overdue_items, quarter_of
-from app.periods import report_deadline
+from app.core.periods import report_deadline
+from app.oversight.overdue import overdue_items, quarter_of
 from db.engine import unit_of_work
 from db.models import (
     Award,
@@ -259,7 +259,7 @@ def _double_click(qtbot, overview, key: str) -> None:
 
 
 def test_double_clicking_each_item_opens_exactly_its_records(qtbot, engine, tmp_path):
-    from app.database import open_database
+    from app.storage.database import open_database
     from ui.main_window import MainWindow
 
     today = date.today()

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
-from app.coverage import CoverageRow, coverage, table_rows
-from app.overview import Overview, counts, overview
-from app.units import UnitService
+from app.households.coverage import CoverageRow, coverage, table_rows
+from app.org.units import UnitService
+from app.oversight.overview import Overview, counts, overview
 from db.engine import unit_of_work
 from db.models import (
     DissuasionCase,
@@ -150,7 +150,7 @@ def test_overview_charts_the_months_and_money_saved(engine):
 
 
 def test_the_tab_shows_cards_and_charts_and_a_card_opens_its_records(qtbot, engine):
-    from ui.tabs.overview_tab import OverviewTab
+    from ui.tabs.oversight.overview_tab import OverviewTab
 
     units = UnitService(engine)
     village = units.create({"name": "白鹤村", "kind": "village"})

@@ -11,8 +11,11 @@ import pytest
 from openpyxl import Workbook
 from qt_input import click
 
-from app.progress import run_to_end
-from app.publicity import (
+from app.core.progress import run_to_end
+from app.core.settings import save_profile
+from app.core.validation import ValidationError
+from app.exchange.spreadsheet import RowErrors
+from app.publicity.activities import (
     ActivityService,
     add_photo,
     campaigns_per_unit,
@@ -21,10 +24,7 @@ from app.publicity import (
     not_reported,
     photos_of,
 )
-from app.publicity_plan import import_plan, preview_plan_import
-from app.settings import save_profile
-from app.spreadsheet import RowErrors
-from app.validation import ValidationError
+from app.publicity.plan import import_plan, preview_plan_import
 from db.engine import unit_of_work
 from db.models import PublicityPlanItem, Unit
 
@@ -203,7 +203,7 @@ def test_cli_dry_run(engine, units, database_url, tmp_path):
 
 
 def test_the_tab_reports_and_imports(qtbot, engine, units, tmp_path):
-    from ui.tabs.publicity_tab import PublicityTab
+    from ui.tabs.publicity.publicity_tab import PublicityTab
 
     today = date.today()
     messages = []

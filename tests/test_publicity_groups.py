@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.publicity_groups import GroupRegister, GroupService, group_tree, record_push
-from app.registers import RegisterQuery
-from app.units import UnitService
-from app.validation import ValidationError
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.org.publicity_groups import GroupRegister, GroupService, group_tree, record_push
+from app.org.units import UnitService
 from db.engine import unit_of_work
 from db.models import Person, PublicityGroup
 

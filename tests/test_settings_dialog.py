@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qt_input import click, type_text
 
-from app.settings import load_profile
+from app.core.settings import load_profile
 from ui.settings_dialog import settings_dialog
 
 

@@ -9,25 +9,25 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from app.letters import select_employees
-from app.progress import run_to_end
-from app.registers import RegisterQuery
-from app.spreadsheet import RowErrors
-from app.staff import (
+from app.core.progress import run_to_end
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.exchange.spreadsheet import RowErrors
+from app.exchange.staff import (
+    import_staff,
+    parse_day,
+    preview_staff_import,
+    write_staff_template,
+)
+from app.letters.printing import select_employees
+from app.org.staff import (
     EmployeeRegister,
     EmployeeService,
     find_unit,
     missing_staff,
     staff_shares,
 )
-from app.staff_exchange import (
-    import_staff,
-    parse_day,
-    preview_staff_import,
-    write_staff_template,
-)
-from app.units import UnitService
-from app.validation import ValidationError
+from app.org.units import UnitService
 from db.engine import unit_of_work
 from db.models import Employee
 from tests.test_cli import wuzha

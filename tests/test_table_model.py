@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import Select, insert, select
 
-from app.registers import RegisterColumn, RegisterQuery, SqlRegister
-from app.units import UnitRegister
+from app.core.registers import RegisterColumn, RegisterQuery, SqlRegister
+from app.org.units import UnitRegister
 from db.models import Person, Unit
 from ui.register.table_model import RawValueRole, RegisterTableModel, display_text
 

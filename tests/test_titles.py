@@ -9,12 +9,12 @@ import pytest
 from qt_input import click
 from sqlalchemy import select
 
-from app.registers import RegisterQuery
-from app.titles import CRITERIA, TitleRegister, blank_title, load_title, save_title
-from app.validation import ValidationError
+from app.core.registers import RegisterQuery
+from app.core.validation import ValidationError
+from app.oversight.titles import CRITERIA, TitleRegister, blank_title, load_title, save_title
 from db.engine import unit_of_work
 from db.models import FraudFreeTitle, Unit
-from ui.tabs.inspection_titles import TitlesView
+from ui.tabs.oversight.titles import TitlesView
 
 
 @pytest.fixture

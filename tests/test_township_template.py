@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.township_template import (
+from app.core.validation import ValidationError
+from app.org.township_template import (
     apply_township,
     available_templates,
     clean_villages,
     load_template,
     plan_township,
 )
-from app.units import UnitService
-from app.validation import ValidationError
+from app.org.units import UnitService
 from db.engine import unit_of_work
 from db.models import LeadingGroup, Unit
 from tests.test_cli import wuzha

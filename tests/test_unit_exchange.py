@@ -12,16 +12,16 @@ import pytest
 from openpyxl.styles import PatternFill
 from sqlalchemy import func, select
 
-from app.progress import run_to_end
-from app.spreadsheet import RowErrors, read_rows
-from app.unit_exchange import (
+from app.core.progress import run_to_end
+from app.core.validation import ValidationError
+from app.exchange.spreadsheet import RowErrors, read_rows
+from app.exchange.units import (
     COLUMNS,
     export_units_xlsx,
     import_units,
     preview_units_import,
     write_template_xlsx,
 )
-from app.validation import ValidationError
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import AuditLog, Person, Unit, UnitRole
 from db.schema import prepare_database

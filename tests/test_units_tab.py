@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QWidget
 from qt_input import click, type_text
 from sqlalchemy import select
 
-from app.people import contacts
-from app.units import UnitService
+from app.org.people import contacts
+from app.org.units import UnitService
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import Employee, Grid, Person, Unit, UnitRole
 from db.schema import prepare_database
 from ui.register.form_dialog import FormDialog
-from ui.tabs.units_tab import UnitsTab
-from ui.unit_dialogs import UnitFormDialog
+from ui.tabs.org.unit_dialogs import UnitFormDialog
+from ui.tabs.org.units_tab import UnitsTab
 
 
 @dataclass

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.idnumber import birth_date, gender, id_number_error, make_id_number
-from app.privacy import mask_id_number, mask_phone
-from app.validation import FormField, ValidationError, clean_values, normalize_phone
+from app.core.idnumber import birth_date, gender, id_number_error, make_id_number
+from app.core.privacy import mask_id_number, mask_phone
+from app.core.validation import FormField, ValidationError, clean_values, normalize_phone
 
 
 @given(

@@ -8,10 +8,10 @@ import pytest
 from household_town import two_villages_one_grid
 from sqlalchemy import func, select
 
-from app.household_records import HouseholdService, ResidentService
-from app.idnumber import make_id_number
-from app.validation import ValidationError
-from app.visits import delete_visit, next_unvisited, save_visit, visit_defaults
+from app.core.idnumber import make_id_number
+from app.core.validation import ValidationError
+from app.households.records import HouseholdService, ResidentService
+from app.households.visits import delete_visit, next_unvisited, save_visit, visit_defaults
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Attachment, Household, Letter, Resident, Visit
@@ -224,11 +224,11 @@ def test_deleting_a_visit_gives_back_the_visit_before(engine, town):
 def test_filtered_households_and_visits_export_masked(engine, town, tmp_path):
     from openpyxl import load_workbook
 
-    from app.export import export_register_xlsx
-    from app.households import HouseholdRegister
-    from app.progress import run_to_end
-    from app.registers import RegisterQuery
-    from app.visit_registers import VisitRegister
+    from app.core.progress import run_to_end
+    from app.core.registers import RegisterQuery
+    from app.exchange.register_export import export_register_xlsx
+    from app.households.register import HouseholdRegister
+    from app.households.visit_registers import VisitRegister
 
     save_visit(engine, town["household"], visit(town))
     save_visit(engine, town["household"], visit(town, visited_on=TODAY - timedelta(days=3)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.database import open_database
+from app.storage.database import open_database
 from db.sqlite_file import DatabaseLock
 from ui import application
 from ui.main_window import WindowController

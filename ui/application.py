@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, APP_TITLE
-from app.paths import font_path
+from app.core.paths import font_path
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(db_path: Path | None) -> int:
     """Start the GUI on a database; a database that cannot be opened is explained, not a crash."""
-    from app.database import open_database
+    from app.storage.database import open_database
     from db.errors import DatabaseOpenError
     from ui.errors import install_excepthook
     from ui.main_window import WindowController

@@ -15,11 +15,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.core.paths import font_path
 from app.documents.fonts import BUNDLED, default_fonts
 from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine
 from app.documents.model import PageStyle
 from app.documents.render import qr_modules
-from app.paths import font_path
 
 _family: str | None = None
 

@@ -7,8 +7,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run it. Imports stay lazy: start-up time is a feature."""
-    from app.cli import build_parser, run_command
-    from app.logs import setup_logging
+    from app.cli.main import build_parser, run_command
+    from app.core.logs import setup_logging
 
     args = build_parser().parse_args(argv)
     setup_logging()

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.progress import Job, Progress
+from app.core.progress import Job, Progress
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_TITLE, __version__
-from app.database import Database
+from app.storage.database import Database
 from ui.jobs import BackgroundCall
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,16 @@ def _tab(module: str, class_name: str) -> TabFactory:
 # Title and factory of every tab, in order. Tabs are built when first shown: start-up stays fast.
 # Each tab is one module of ui/tabs/ with a class taking (engine, user).
 TABS: tuple[tuple[str, TabFactory], ...] = (
-    ("概览", _tab("ui.tabs.overview_tab", "OverviewTab")),
-    ("成员单位", _tab("ui.tabs.units_tab", "UnitsTab")),
-    ("组织架构", _tab("ui.tabs.org_tab", "OrgTab")),
-    ("入户走访", _tab("ui.tabs.households_tab", "HouseholdsTab")),
-    ("承诺书与告知书", _tab("ui.tabs.letters_tab", "LettersTab")),
-    ("劝阻案例", _tab("ui.tabs.cases_tab", "CasesTab")),
-    ("奖励与表彰", _tab("ui.tabs.awards_tab", "AwardsTab")),
-    ("工作例会", _tab("ui.tabs.meetings_tab", "MeetingsTab")),
-    ("宣传活动", _tab("ui.tabs.publicity_tab", "PublicityTab")),
-    ("督导考核", _tab("ui.tabs.inspections_tab", "InspectionsTab")),
+    ("概览", _tab("ui.tabs.oversight.overview_tab", "OverviewTab")),
+    ("成员单位", _tab("ui.tabs.org.units_tab", "UnitsTab")),
+    ("组织架构", _tab("ui.tabs.org.org_tab", "OrgTab")),
+    ("入户走访", _tab("ui.tabs.households.households_tab", "HouseholdsTab")),
+    ("承诺书与告知书", _tab("ui.tabs.letters.letters_tab", "LettersTab")),
+    ("劝阻案例", _tab("ui.tabs.cases.cases_tab", "CasesTab")),
+    ("奖励与表彰", _tab("ui.tabs.cases.awards_tab", "AwardsTab")),
+    ("工作例会", _tab("ui.tabs.meetings.meetings_tab", "MeetingsTab")),
+    ("宣传活动", _tab("ui.tabs.publicity.publicity_tab", "PublicityTab")),
+    ("督导考核", _tab("ui.tabs.oversight.inspections_tab", "InspectionsTab")),
 )
 
 
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         engine = self.database.engine
 
         def count() -> dict[str, int]:
-            from app.overview import counts  # the models load off the GUI thread
+            from app.oversight.overview import counts  # the models load off the GUI thread
 
             return counts(engine)
 
@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
             self.openRequested.emit(Path(path))
 
     def _backup(self) -> None:
-        from app.backup import backup_database, default_backup_name
+        from app.storage.backup import backup_database, default_backup_name
 
         if self.database.path is None:
             QMessageBox.information(self, "备份", "服务器数据库请使用数据库服务器的备份工具。")
@@ -231,7 +231,7 @@ class WindowController:
     @staticmethod
     def _start_auto_backup(window: MainWindow, path: Path) -> None:
         """The daily copy to `backups/` beside the file, made off the GUI thread."""
-        from app.backup import auto_backup
+        from app.storage.backup import auto_backup
 
         def shown(target: Path | None) -> None:
             if target is not None:
@@ -248,7 +248,7 @@ class WindowController:
 
     def switch_to(self, path: Path) -> None:
         """Open `path` in a new window; if it fails, the current database stays open."""
-        from app.database import open_database
+        from app.storage.database import open_database
         from db.errors import DatabaseOpenError
 
         if self.database.path is not None and path.resolve() == self.database.path.resolve():

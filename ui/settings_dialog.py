@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from app.settings import PROFILE_FIELDS, load_profile, save_profile
+from app.core.settings import PROFILE_FIELDS, load_profile, save_profile
 from ui.register.form_dialog import FormDialog
 
 if TYPE_CHECKING:

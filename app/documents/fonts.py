@@ -23,7 +23,7 @@ from typing import BinaryIO
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from app.paths import font_path
+from app.core.paths import font_path
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from app import APP_TITLE
+from app.core.progress import Job, Progress
 from app.documents.fonts import FontSet, default_fonts
 from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine, layout_document
 from app.documents.model import Document, PageStyle
-from app.export import replacing
-from app.progress import Job, Progress
+from app.exchange.register_export import replacing
 
 # Fake bold for a 黑体/小标宋 role drawn with the serif: fill and stroke, this share of the size.
 SYNTHETIC_BOLD_STROKE = 0.035
@@ -192,7 +192,7 @@ def _title_of(doc: Document) -> str:
 
 def render_pdf(docs: Document | Iterable[Document], path: Path | str) -> int:
     """Draw one document, or several into one PDF, at `path`; returns the number of pages."""
-    from app.progress import run_to_end
+    from app.core.progress import run_to_end
 
     items = [docs] if isinstance(docs, Document) else list(docs)
     return run_to_end(render_pdf_job(items, path, len(items)))

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.registers import RegisterFilter, RegisterQuery
+from app.core.registers import RegisterFilter, RegisterQuery
 
 SEARCH_DELAY_MS = 250
 # Filters beyond these go on a second row.

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.validation import FormField, ValidationError, fen_to_yuan, split_tags
+from app.core.validation import FormField, ValidationError, fen_to_yuan, split_tags
 
 SaveCallback = Callable[[dict[str, Any]], None]
 

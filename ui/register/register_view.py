@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.export import export_register_xlsx
-from app.records import RecordNotFound, RecordService
-from app.registers import RegisterQuery, SqlRegister
-from app.validation import ValidationError
+from app.core.records import RecordNotFound, RecordService
+from app.core.registers import RegisterQuery, SqlRegister
+from app.core.validation import ValidationError
+from app.exchange.register_export import export_register_xlsx
 from ui.jobs import RunningJob, ShowError, run_job
 from ui.register.filter_bar import FilterBar
 from ui.register.form_dialog import FormDialog

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.registers import RegisterQuery, Row, SqlRegister
+from app.core.registers import RegisterQuery, Row, SqlRegister
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -1,0 +1,1 @@
+"""The command line: one parser (`main`) and one module per command group."""

@@ -1,0 +1,1 @@
+"""Publicity work: the activities units report (with photos) and the year's publicity plan."""

@@ -1,0 +1,2 @@
+"""The database file as a whole: opening (choose, lock, migrate), backups and the `check`
+command."""
