@@ -98,8 +98,8 @@ def main() -> None:
         print(f"roster written in {time.perf_counter() - started:.1f} s: {roster}")
 
     from app.core.progress import run_to_end
-    from app.exchange.files import open_sheet_file
     from app.exchange.roster.importer import RosterOptions, import_households
+    from app.sheets.files import open_sheet_file
 
     print(machine())
     reads, imports, cpu = [], [], []

@@ -20,7 +20,7 @@ from app.cases.monthly_stats import (
 )
 from app.core.progress import run_to_end
 from app.core.validation import FormField, ValidationError, clean_value, parse_yuan
-from app.exchange.spreadsheet import RowErrors
+from app.sheets.reading import RowErrors
 from db.engine import unit_of_work
 from db.models import CaseStat, Unit
 

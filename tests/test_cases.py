@@ -29,7 +29,7 @@ from app.cases.people import (
 from app.core.progress import run_to_end
 from app.core.registers import RegisterQuery
 from app.core.validation import ValidationError
-from app.exchange.register_export import export_register_xlsx
+from app.sheets.register_export import export_register_xlsx
 from db.engine import unit_of_work
 from db.models import Attachment, DissuasionCase, FraudType, Household, Person, Resident, Unit
 

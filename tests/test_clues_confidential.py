@@ -27,8 +27,8 @@ from app.core.progress import run_to_end
 from app.core.registers import RegisterQuery
 from app.core.settings import save_profile
 from app.core.validation import ValidationError
-from app.exchange.register_export import export_register_xlsx
 from app.oversight.monthly_notice import print_monthly_notice
+from app.sheets.register_export import export_register_xlsx
 from db.engine import unit_of_work
 from db.models import AuditLog, FraudType, Person, Unit
 

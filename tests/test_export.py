@@ -8,8 +8,8 @@ from sqlalchemy import insert
 
 from app.core.progress import Progress, run_to_end
 from app.core.registers import RegisterQuery
-from app.exchange.register_export import export_register_xlsx
 from app.org.units import UnitRegister, UnitService
+from app.sheets.register_export import export_register_xlsx
 from db.models import Unit
 
 

@@ -19,10 +19,10 @@ from app.exchange.grids import (
     preview_grids_import,
     write_grids_template,
 )
-from app.exchange.spreadsheet import RowErrors
 from app.org.grid_moves import merge_grids, merge_question, move_grid, village_summary
 from app.org.grids import GridRegister, GridService
 from app.org.units import UnitService
+from app.sheets.reading import RowErrors
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import AuditLog, CallbackSample, Grid, Household, Person, Visit
 from db.schema import prepare_database

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from app.core.idnumber import check_character, make_id_number
 from app.core.progress import run_to_end
 from app.core.validation import ValidationError
-from app.exchange.files import open_sheet_file
 from app.exchange.roster import write as roster_write
 from app.exchange.roster.columns import detect_layout, load_remembered, remember_mapping
 from app.exchange.roster.importer import RosterOptions, import_households, preview_household_import
 from app.exchange.roster.report import write_report_xlsx, write_template_xlsx
+from app.sheets.files import open_sheet_file
 from db.engine import unit_of_work
 from db.models import AuditLog, Grid, Household, Resident, Setting, Unit
 from tests.test_cli import wuzha

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from app.core.registers import RegisterQuery
 from app.core.settings import save_profile
 from app.core.validation import ValidationError
+from app.documents.numerals import chinese_number
 from app.meetings.decisions import (
     DecisionRegister,
     DecisionService,
     open_decisions_before,
     review_decision,
 )
-from app.meetings.minutes import chinese_number, find_meeting, print_minutes
+from app.meetings.minutes import find_meeting, print_minutes
 from app.meetings.register import (
     AttendanceRow,
     MeetingService,

@@ -14,7 +14,6 @@ from qt_input import click
 from app.core.progress import run_to_end
 from app.core.settings import save_profile
 from app.core.validation import ValidationError
-from app.exchange.spreadsheet import RowErrors
 from app.publicity.activities import (
     ActivityService,
     add_photo,
@@ -25,6 +24,7 @@ from app.publicity.activities import (
     photos_of,
 )
 from app.publicity.plan import import_plan, preview_plan_import
+from app.sheets.reading import RowErrors
 from db.engine import unit_of_work
 from db.models import PublicityPlanItem, Unit
 

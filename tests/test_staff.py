@@ -12,7 +12,6 @@ from sqlalchemy import select
 from app.core.progress import run_to_end
 from app.core.registers import RegisterQuery
 from app.core.validation import ValidationError
-from app.exchange.spreadsheet import RowErrors
 from app.exchange.staff import (
     import_staff,
     parse_day,
@@ -28,6 +27,7 @@ from app.org.staff import (
     staff_shares,
 )
 from app.org.units import UnitService
+from app.sheets.reading import RowErrors
 from db.engine import unit_of_work
 from db.models import Employee
 from tests.test_cli import wuzha

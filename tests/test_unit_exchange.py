@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from app.core.progress import run_to_end
 from app.core.validation import ValidationError
-from app.exchange.spreadsheet import RowErrors, read_rows
 from app.exchange.units import (
     COLUMNS,
     export_units_xlsx,
@@ -22,6 +21,7 @@ from app.exchange.units import (
     preview_units_import,
     write_template_xlsx,
 )
+from app.sheets.reading import RowErrors, read_rows
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import AuditLog, Person, Unit, UnitRole
 from db.schema import prepare_database

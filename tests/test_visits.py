@@ -226,9 +226,9 @@ def test_filtered_households_and_visits_export_masked(engine, town, tmp_path):
 
     from app.core.progress import run_to_end
     from app.core.registers import RegisterQuery
-    from app.exchange.register_export import export_register_xlsx
     from app.households.register import HouseholdRegister
     from app.households.visit_registers import VisitRegister
+    from app.sheets.register_export import export_register_xlsx
 
     save_visit(engine, town["household"], visit(town))
     save_visit(engine, town["household"], visit(town, visited_on=TODAY - timedelta(days=3)))

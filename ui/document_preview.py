@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QImage,
+    QPainter,
+    QPen,
+)
+from PySide6.QtWidgets import QFileDialog, QSizePolicy, QWidget
 
 from app.core.paths import font_path
 from app.documents.fonts import BUNDLED, default_fonts
@@ -203,3 +211,16 @@ class PreviewDialog(QWidget):
         self.label.setText(f"第 {self.index + 1} / {len(self.pages)} 页")
         self.previous.setEnabled(self.index > 0)
         self.next.setEnabled(self.index < len(self.pages) - 1)
+
+
+def ask_pdf_path(parent: QWidget, title: str, suggested: str) -> str | None:
+    """Ask where to save a PDF; the .pdf suffix is added if left out."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF 文件 (*.pdf)")
+    if not path:
+        return None
+    return path if path.lower().endswith(".pdf") else path + ".pdf"
+
+
+def open_in_viewer(path: str) -> None:
+    """Open a file in the system's viewer."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))

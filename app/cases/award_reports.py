@@ -17,11 +17,12 @@ from sqlalchemy import Engine, Integer, case, cast, func, literal, select
 
 from app.cases.awards import REPORTER_SHOWN_AS, AwardRegister
 from app.cases.figures import period_column
+from app.core.files import replacing
 from app.core.progress import Job, Progress
 from app.core.settings import load_profile
 from app.core.validation import ValidationError, fen_to_yuan
 from app.documents import Document, chinese_date, render_pdf
-from app.exchange.register_export import replacing, sheet_title
+from app.sheets.register_export import sheet_title
 from db.models import Award, Person, Unit
 
 GRANTED = ("approved", "paid")

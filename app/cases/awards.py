@@ -46,14 +46,14 @@ PROPOSAL_REASON = "参与劝阻成功"
 
 def person_choices(engine: Engine) -> list[tuple[int, str]]:
     """Contacts as (id, name（post）)."""
-    from app.meetings.register import person_choices as people
+    from app.org.people import person_choices as people
 
     return people(engine)
 
 
 def unit_choices(engine: Engine) -> list[tuple[int, str]]:
     """Units and villages as (id, name)."""
-    from app.meetings.register import member_unit_choices
+    from app.org.units import member_unit_choices
 
     return member_unit_choices(engine)
 

@@ -19,7 +19,7 @@ from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.core.validation import FormField
 from app.core.vocab import COMMENDATION_KINDS
-from app.meetings.register import member_unit_choices
+from app.org.units import member_unit_choices
 from db.models import Commendation, Unit
 
 RECTIFICATION = {

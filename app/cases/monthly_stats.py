@@ -17,8 +17,8 @@ from app.core.progress import Job, Progress
 from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.core.validation import FormField
-from app.exchange.spreadsheet import RowError, RowErrors, RowPlan, read_rows
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
+from app.sheets.reading import RowError, RowErrors, RowPlan, read_rows
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
 from db.models import CaseStat, Unit
 

@@ -298,7 +298,7 @@ def figure_row(label: str, s: DissuasionSummary) -> list:
 
 def export_statistics_xlsx(stats: CaseStatistics, path: str | Path) -> None:
     """The figures of a period as an .xlsx: a sheet for the total and one per breakdown."""
-    from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
+    from app.sheets.writing import SheetTable, write_tables_xlsx
 
     widths = (16, 8, 9, 9, 9, 12, 9, 14, 14, 9, 10, 14)
     period = f"{stats.start}至{stats.end}"

@@ -18,7 +18,7 @@ from app.core.settings import load_profile
 from app.core.validation import ValidationError, fen_to_yuan
 from app.core.vocab import ALERT_SOURCES, CASE_OUTCOMES
 from app.documents import Document, chinese_date, render_pdf
-from app.meetings.minutes import chinese_number
+from app.documents.numerals import chinese_number
 from db.engine import unit_of_work
 from db.models import CaseDissuader, DissuasionCase, FraudType, Resident, Unit
 

@@ -33,7 +33,7 @@ def run_row_import(
     code is 1 when the file's errors kept rows out.
     """
     from app.core.progress import run_to_end
-    from app.exchange.spreadsheet import RowErrors
+    from app.sheets.reading import RowErrors
 
     database = open_database_of(args)
     try:

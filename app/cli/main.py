@@ -21,7 +21,7 @@ from app import APP_TITLE, __version__
 
 if TYPE_CHECKING:
     from app.core.progress import Progress
-    from app.exchange.spreadsheet import RowError
+    from app.sheets.reading import RowError
     from app.storage.database import Database
 
 log = logging.getLogger(__name__)

@@ -16,11 +16,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from app import APP_TITLE
+from app.core.files import replacing
 from app.core.progress import Job, Progress
 from app.documents.fonts import FontSet, default_fonts
 from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine, layout_document
 from app.documents.model import Document, PageStyle
-from app.exchange.register_export import replacing
 
 # Fake bold for a 黑体/小标宋 role drawn with the serif: fill and stroke, this share of the size.
 SYNTHETIC_BOLD_STROKE = 0.035

@@ -19,10 +19,10 @@ from app.core import audit
 from app.core.progress import Job, Progress
 from app.core.registers import RegisterQuery
 from app.core.validation import FormField
-from app.exchange.spreadsheet import RowError, RowErrors, RowImportResult, RowPlan, read_rows
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
 from app.org.grids import GRID_DETAIL_FIELDS, POLICE_KINDS, GridRegister, staff_grid
 from app.org.people import PeopleResolver
+from app.sheets.reading import RowError, RowErrors, RowImportResult, RowPlan, read_rows
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
 from db.models import Grid, Household, Person, Unit
 

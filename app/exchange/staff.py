@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from app.core import audit
 from app.core.progress import Job, Progress
 from app.core.validation import FormField, ValidationError
-from app.exchange.spreadsheet import (
+from app.org.staff import EMPLOYEE_FIELDS
+from app.sheets.reading import (
     RowError,
     RowErrors,
     RowImportResult,
@@ -28,8 +29,7 @@ from app.exchange.spreadsheet import (
     SheetRow,
     read_rows,
 )
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
-from app.org.staff import EMPLOYEE_FIELDS
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
 from db.models import Employee, Unit
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from app.core.validation import FormField
 from app.core.vocab import UNIT_ROLES
-from app.exchange.spreadsheet import RowError, SheetRow, clean_row
-from app.exchange.xlsx_writer import SheetTable
 from app.org.unit_roles import MULTIPLE_ROLES, RolePerson, person_fields
 from app.org.units import UNIT_FIELDS
+from app.sheets.reading import RowError, SheetRow, clean_row
+from app.sheets.writing import SheetTable
 
 _SEPARATOR = re.compile(r"[、,，;；]")
 

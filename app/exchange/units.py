@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from app.core import audit
 from app.core.progress import Job, Progress
 from app.core.vocab import UNIT_ROLES
-from app.exchange.spreadsheet import RowError, RowErrors, RowImportResult, RowPlan, read_rows
 from app.exchange.unit_columns import (
     ALIASES,
     COLUMNS,
@@ -30,9 +29,10 @@ from app.exchange.unit_columns import (
     people_of_row,
     units_table,
 )
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
 from app.org.people import PeopleResolver
 from app.org.unit_roles import replace_roles
+from app.sheets.reading import RowError, RowErrors, RowImportResult, RowPlan, read_rows
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
 from db.models import Person, Unit, UnitRole
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, case, func, select
 
 from app.core.progress import Job, Progress
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.models import Grid, Household, Unit
 
 NO_GRID = "（未分网格）"

@@ -305,7 +305,7 @@ def export_signed_copy(engine: Engine, letter_id: int, out: Path | str) -> str:
 
     A letter without a scan is printed as `reprint_letters` prints it.
     """
-    from app.exchange.register_export import replacing
+    from app.core.files import replacing
 
     with unit_of_work(engine) as session:
         letter = _letter(session, letter_id)

@@ -15,7 +15,7 @@ from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.core.validation import FormField, ValidationError
 from app.core.vocab import DECISION_STATUSES
-from app.meetings.register import member_unit_choices
+from app.org.units import member_unit_choices
 from db.engine import unit_of_work
 from db.models import Meeting, MeetingDecision, Unit
 

@@ -14,23 +14,14 @@ from app.core.settings import load_profile
 from app.core.validation import ValidationError
 from app.core.vocab import DECISION_STATUSES
 from app.documents import Document, chinese_date, render_pdf
+from app.documents.numerals import chinese_number
 from db.engine import unit_of_work
 from db.models import Meeting, MeetingAttendance, MeetingDecision, Person, Unit
 
-DIGITS = "零一二三四五六七八九"
 # The attendance lines of a 纪要, in order: label and the statuses listed under it. GB/T 9704
 # 10.3: 左空二字 "出席", a full-width colon, then the names; wrapped lines align after the colon.
 INDENT = "\u3000\u3000"
 ATTENDANCE_LINES = (("出席：", "present"), ("请假：", "excused"), ("列席：", "observer"))
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (decision numbers)."""
-    if not 1 <= n <= 99:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    text = ("" if tens == 1 else DIGITS[tens]) + "十" if tens else ""
-    return text + (DIGITS[ones] if ones else "")
 
 
 def _time_of_day(moment: datetime) -> str:

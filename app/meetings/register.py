@@ -21,31 +21,10 @@ from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.core.validation import FormField, ValidationError
 from app.core.vocab import ATTENDANCE_STATUSES, MEETING_KINDS
+from app.org.people import person_choices
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Meeting, MeetingAttendance, MeetingDecision, Person, Unit
-
-
-def person_choices(engine: Engine) -> list[tuple[int, str]]:
-    """Live contacts as (id, "name（post）"), by name."""
-    with unit_of_work(engine) as session:
-        rows = session.execute(
-            select(Person.id, Person.name, Person.post)
-            .where(Person.deleted_at.is_(None))
-            .order_by(Person.name, Person.id)
-        ).all()
-    return [(r.id, f"{r.name}（{r.post}）" if r.post else r.name) for r in rows]
-
-
-def member_unit_choices(engine: Engine) -> list[tuple[int, str]]:
-    """Live member units as (id, name) in their list order."""
-    with unit_of_work(engine) as session:
-        rows = session.execute(
-            select(Unit.id, Unit.name)
-            .where(Unit.deleted_at.is_(None), Unit.is_member.is_(True))
-            .order_by(Unit.sort_order, Unit.id)
-        ).all()
-    return [(r.id, r.name) for r in rows]
 
 
 def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:

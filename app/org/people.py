@@ -306,3 +306,14 @@ class PersonService(RecordService):
             listed = "、".join(held[:5]) + ("等" if len(held) > 5 else "")
             return f"“{obj.name}”还担任{listed}，请先在那里换人后再删除。"
         return None
+
+
+def person_choices(engine: Engine) -> list[tuple[int, str]]:
+    """Live contacts as (id, "name（post）"), by name."""
+    with unit_of_work(engine) as session:
+        rows = session.execute(
+            select(Person.id, Person.name, Person.post)
+            .where(Person.deleted_at.is_(None))
+            .order_by(Person.name, Person.id)
+        ).all()
+    return [(r.id, f"{r.name}（{r.post}）" if r.post else r.name) for r in rows]

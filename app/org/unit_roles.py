@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from app.core.validation import FormField, ValidationError, clean_value
 from app.core.vocab import UNIT_KINDS, UNIT_ROLES
 from app.documents import Document, chinese_date
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
 from app.org.people import PeopleResolver, WantedPerson
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Person, Unit, UnitRole

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     Select,
     String,
     and_,
@@ -325,3 +326,14 @@ class UnitService(RecordService):
                 select(model).where(model.unit_id == obj.id, model.deleted_at.is_(None))
             ):
                 row.deleted_at = now
+
+
+def member_unit_choices(engine: Engine) -> list[tuple[int, str]]:
+    """Live member units as (id, name) in their list order."""
+    with unit_of_work(engine) as session:
+        rows = session.execute(
+            select(Unit.id, Unit.name)
+            .where(Unit.deleted_at.is_(None), Unit.is_member.is_(True))
+            .order_by(Unit.sort_order, Unit.id)
+        ).all()
+    return [(r.id, r.name) for r in rows]

@@ -31,10 +31,10 @@ from app.core.periods import report_deadline
 from app.core.progress import Job, Progress
 from app.core.validation import ValidationError
 from app.core.vocab import COMMENDATION_KINDS, UNIT_KINDS
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
 from app.households.coverage import coverage
 from app.oversight.dual_decline import dual_decline
 from app.oversight.monthly_figures import monthly_figures
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
 from db.models import (
     Commendation,

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from app.core.periods import month_end
 from app.core.settings import load_profile
 from app.documents import Document, render_pdf
-from app.meetings.minutes import chinese_number
+from app.documents.numerals import chinese_number
 from app.oversight.dual_decline import STATUSES, DualDecline, percent
 from app.oversight.monthly_figures import MonthlyFigures, VillageMonth, monthly_figures
 

@@ -24,7 +24,7 @@ from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister
 from app.core.validation import FormField, ValidationError
 from app.core.vocab import PUBLICITY_FORMS
-from app.meetings.register import member_unit_choices
+from app.org.units import member_unit_choices
 from app.publicity.plan import plan_choices
 from db.base import utcnow
 from db.engine import unit_of_work

@@ -18,9 +18,9 @@ from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister
 from app.core.settings import load_profile
 from app.core.validation import FormField
-from app.exchange.spreadsheet import RowError, RowErrors, RowPlan, read_rows
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
-from app.meetings.register import member_unit_choices
+from app.org.units import member_unit_choices
+from app.sheets.reading import RowError, RowErrors, RowPlan, read_rows
+from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
 from db.models import PublicityActivity, PublicityPlanItem, Unit
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.core.records import RecordNotFound, RecordService
 from app.core.registers import RegisterQuery, SqlRegister
 from app.core.validation import ValidationError
-from app.exchange.register_export import export_register_xlsx
+from app.sheets.register_export import export_register_xlsx
 from ui.jobs import RunningJob, ShowError, run_job
 from ui.register.filter_bar import FilterBar
 from ui.register.form_dialog import FormDialog

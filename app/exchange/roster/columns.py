@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from app.core.validation import ValidationError
-from app.exchange.files import SheetFile, first_rows, is_blank, merged_fill
-from app.exchange.spreadsheet import HEADER_SEARCH_ROWS, header_text
+from app.sheets.files import SheetFile, first_rows, is_blank, merged_fill
+from app.sheets.reading import HEADER_SEARCH_ROWS, header_text
 from db.engine import unit_of_work
 from db.models import Setting
 

@@ -31,7 +31,6 @@ from sqlalchemy import Engine
 
 from app.core.progress import Job, Progress
 from app.core.validation import ValidationError
-from app.exchange.files import SheetFile, open_sheet_file
 from app.exchange.roster.columns import COLUMN_BY_KEY, RosterLayout, detect_layout, not_a_roster
 from app.exchange.roster.columns import load_remembered as load_remembered_mapping
 from app.exchange.roster.normalise import (
@@ -55,6 +54,7 @@ from app.exchange.roster.plan import (
     plan_rows,
 )
 from app.exchange.roster.rows import MergedFill, data_rows
+from app.sheets.files import SheetFile, open_sheet_file
 from db.engine import unit_of_work
 
 Duplicates = Literal["skip", "update"]

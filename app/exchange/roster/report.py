@@ -13,7 +13,7 @@ from app.core.privacy import mask_id_number
 from app.exchange.roster.columns import ROSTER_COLUMNS
 from app.exchange.roster.normalise import RELATION_CHOICES
 from app.exchange.roster.plan import STATUS_LABELS, RosterPlan
-from app.exchange.xlsx_writer import SheetTable, write_tables_xlsx
+from app.sheets.writing import SheetTable, write_tables_xlsx
 
 REPORT_HEADERS = ("行号", "状态", "姓名", "身份证号码", "所属户主行", "规范化处理", "原因")
 REPORT_WIDTHS = (8, 8, 12, 22, 10, 60, 50)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from app.exchange.files import CellRange, RawSheet
 from app.exchange.roster.columns import RosterLayout
-from app.exchange.spreadsheet import EMPTY_ROWS_BEFORE_STOP
+from app.sheets.files import CellRange, RawSheet
+from app.sheets.reading import EMPTY_ROWS_BEFORE_STOP
 
 
 class MergedFill:

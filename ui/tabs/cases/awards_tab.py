@@ -38,6 +38,7 @@ from app.cases.clues import (
 )
 from app.cases.commendations import CommendationRegister, CommendationService
 from app.core.validation import ValidationError
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.jobs import run_job
 from ui.register.form_dialog import FormDialog, confirm_buttons
 from ui.register.register_view import (
@@ -47,7 +48,6 @@ from ui.register.register_view import (
     inform_with_message_box,
 )
 from ui.tabs.cases.cases_tab import newest_first
-from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

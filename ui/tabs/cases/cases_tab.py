@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.cases.dissuasion import CaseRegister, CaseService
 from app.cases.fraud_types import FraudTypeRegister, FraudTypeService
 from app.core.validation import ValidationError
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.register.register_view import RegisterView, ask_xlsx_path, inform_with_message_box
 from ui.tabs.cases.figures_view import CaseFiguresView
 from ui.tabs.cases.panels import (
@@ -29,7 +30,6 @@ from ui.tabs.cases.panels import (
     ask_attachment_files,
 )
 from ui.tabs.cases.person import ResidentLink, pick_resident
-from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -36,7 +36,7 @@ from app.cases.attachments import (
 from app.cases.awards import proposals_for_case, propose_for_case
 from app.cases.people import add_dissuader, dissuaders, remove_dissuader
 from app.core.validation import ValidationError, parse_yuan
-from app.meetings.register import person_choices
+from app.org.people import person_choices
 from ui.register.form_dialog import confirm_buttons
 
 if TYPE_CHECKING:

@@ -154,8 +154,8 @@ class HouseholdsTab(QWidget):
 
     def print_filtered(self, kind: str) -> None:
         """Letters for every household of the current search and filters."""
+        from ui.document_preview import ask_pdf_path, open_in_viewer
         from ui.tabs.letters.print_dialog import print_letter_batch
-        from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 
         ids = self.households.register.all_ids(self.households.model.query)
         self.print_job = print_letter_batch(

@@ -22,6 +22,7 @@ from app.letters.printing import (
     sign_letter,
 )
 from app.letters.templates import LetterOptions
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -29,7 +30,6 @@ from ui.register.register_view import (
 )
 from ui.tabs.letters.dialogs import ScanDialog, SignatureDialog, TemplateEditor
 from ui.tabs.letters.print_dialog import PrintChoice, message_of, print_letter_batch
-from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

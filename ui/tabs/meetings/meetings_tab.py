@@ -7,10 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.meetings.decisions import DecisionRegister, DecisionService
 from app.meetings.register import MeetingRegister, MeetingService
 from app.oversight.overdue import DECISIONS_SUBTAB, overdue_items
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.jobs import run_job
 from ui.register.register_view import RegisterView, inform_with_message_box
 from ui.tabs.meetings.attendance import AttendanceEditor
@@ -31,19 +30,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 WARNING_STYLE = "color: #c0392b; font-weight: bold;"
-
-
-def ask_pdf_path(parent: QWidget, title: str, suggested: str) -> str | None:
-    """Ask where to save a PDF; the .pdf suffix is added if left out."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF 文件 (*.pdf)")
-    if not path:
-        return None
-    return path if path.lower().endswith(".pdf") else path + ".pdf"
-
-
-def open_in_viewer(path: str) -> None:
-    """Open a file in the system's viewer."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 class MeetingsTab(QWidget):

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.records import RecordNotFound
 from app.org.people import PersonRegister, PersonService
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.register.register_view import RegisterView
-from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 from ui.tabs.org.grids import GridsPanel
 from ui.tabs.org.leading_group import LeadingGroupPanel
 from ui.tabs.org.publicity_groups import PublicityGroupsPanel

@@ -39,6 +39,7 @@ from app.exchange.units import (
 from app.org.people import contacts
 from app.org.township_template import apply_township, load_template, plan_township
 from app.org.units import UnitRegister, UnitService
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.imports.flow import ask_xlsx_to_open
 from ui.imports.preview import UNIT_PREVIEW, Decide, decide_with_dialog, run_previewed_import
 from ui.jobs import run_job
@@ -48,7 +49,6 @@ from ui.register.register_view import (
     inform_with_message_box,
 )
 from ui.register.table_model import RegisterTableModel
-from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 from ui.tabs.org.registers import OrgRegisterView
 from ui.tabs.org.staff import StaffPanel, StaffSharesView
 from ui.tabs.org.unit_dialogs import TownshipDialog, UnitFormDialog

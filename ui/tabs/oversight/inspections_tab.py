@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QInputDialog, QPushButton, QTabWidget, QVBoxLayout
 
 from app.cases.monthly_stats import CaseStatRegister, CaseStatService
 from app.oversight.inspections import InspectionRegister, InspectionService
+from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.jobs import run_job
 from ui.register.register_view import RegisterView
-from ui.tabs.meetings.meetings_tab import ask_pdf_path, open_in_viewer
 from ui.tabs.oversight.assessment import AssessmentView
 from ui.tabs.oversight.callbacks import CallbacksView
 from ui.tabs.oversight.dual_decline import DualDeclineView

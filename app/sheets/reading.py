@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.validation import FormField, ValidationError, clean_value
-from app.exchange.files import open_sheet_file, unreadable
+from app.sheets.files import open_sheet_file, unreadable
 
 # The header row is looked for among the first rows: forms often carry a title row or two.
 HEADER_SEARCH_ROWS = 10

@@ -8,15 +8,13 @@ cancelled or failed export never leaves half a file where the user expects the w
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import tempfile
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.core.files import replacing
 from app.core.progress import Job, Progress
 from app.core.registers import RegisterQuery, SqlRegister
 
@@ -28,26 +26,6 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 def sheet_title(title: str) -> str:
     """A register title made acceptable as an Excel sheet name."""
     return _SHEET_NAME_FORBIDDEN.sub("_", title)[:31] or "Sheet1"
-
-
-@contextlib.contextmanager
-def replacing(target: Path) -> Iterator[Path]:
-    """A temporary file beside `target` that replaces it when the block ends normally.
-
-    An error or a cancel (GeneratorExit) inside the block leaves `target` as it was and no
-    temporary file behind, so a clerk never finds a half-written workbook.
-    """
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=f"{target.suffix}.part", dir=target.parent
-    )
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
 
 
 def export_register_xlsx(

@@ -3,7 +3,7 @@
 For files a clerk fills in and gives back: bold frozen headers, text cells that stay text
 (phones keep their leading 0, a "=" is never a formula), optional drop-down lists. The file is
 written under a temporary name next to the target and renamed at the end
-(app.exchange.register_export.replacing).
+(app.sheets.register_export.replacing).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.exchange.register_export import replacing, sheet_title
+from app.core.files import replacing
+from app.sheets.register_export import sheet_title
 
 
 @dataclass(frozen=True)
