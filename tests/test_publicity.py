@@ -210,6 +210,13 @@ def test_the_tab_reports_and_imports(qtbot, engine, units, tmp_path):
     plan = _plan_file(tmp_path / "计划.xlsx")
     photo = tmp_path / "p.png"
     photo.write_bytes(PNG)
+    previews = []
+
+    def decide(dialog):
+        previews.append((dialog.shown_rows(), dialog.errors.rowCount()))
+        dialog.choose_import()
+        return dialog.mode
+
     tab = PublicityTab(
         engine,
         "clerk",
@@ -217,6 +224,7 @@ def test_the_tab_reports_and_imports(qtbot, engine, units, tmp_path):
         inform=lambda _p, t, m: messages.append((t, m)),
         ask_photo=lambda _p: str(photo),
         ask_open_xlsx=lambda *_: str(plan),
+        decide_import=decide,
     )
     qtbot.addWidget(tab)
     tab.show()
@@ -249,3 +257,10 @@ def test_the_tab_reports_and_imports(qtbot, engine, units, tmp_path):
     click(qtbot, tab.import_button)
     qtbot.waitUntil(lambda: bool(messages) and messages[-1][0] == "导入完成", timeout=5000)
     assert tab.plan.model.count == 2
+    # the shared preview: the good rows with their row numbers and lead units, two bad rows
+    ((rows, errors),) = previews
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("3", "新增", "4月", "清溪镇市规科"),
+        ("4", "新增", "5月", "清溪镇平安办"),
+    ]
+    assert errors == 2

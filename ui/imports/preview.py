@@ -2,7 +2,8 @@
 
 The clerk sees what will be written before anything is, then chooses: import all (when no row
 is bad), import only the good rows, or import nothing. The write itself is the importer's job
-in one transaction (ui/imports/flow.py runs it the same way for every import).
+in one transaction. Every row import of the program (units, grids, staff, the publicity plan) goes
+through `run_previewed_import`; the household roster adds its column-mapping pages in front.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class ImportPreviewDialog(QDialog):
         columns: Sequence[PreviewColumn],
         title: str,
         parent: QWidget | None = None,
+        row_number: Callable[[Any], int] = lambda row: row.row_number,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -63,7 +65,7 @@ class ImportPreviewDialog(QDialog):
         planned = [("新增", row) for row in preview.creates] + [
             ("更新", row) for row in getattr(preview, "updates", [])
         ]
-        planned.sort(key=lambda pair: pair[1].row_number)
+        planned.sort(key=lambda pair: row_number(pair[1]))
         summary = f"可导入 {preview.good_rows} 条{noun}：新增 {len(preview.creates)} 条"
         if getattr(preview, "updates", None):
             summary += f"，更新 {len(preview.updates)} 条"
@@ -78,7 +80,7 @@ class ImportPreviewDialog(QDialog):
         self.rows = QTableWidget(min(len(planned), MAX_SHOWN_ROWS), len(headers))
         self.rows.setHorizontalHeaderLabels(headers)
         for r, (action, row) in enumerate(planned[:MAX_SHOWN_ROWS]):
-            values = [row.row_number, action, *[get(row) for _, get in columns]]
+            values = [row_number(row), action, *[get(row) for _, get in columns]]
             for c, value in enumerate(values):
                 self.rows.setItem(r, c, _cell(value))
         self.errors = QTableWidget(len(preview.errors), 3)
@@ -155,6 +157,7 @@ def run_previewed_import(
     inform: Inform,
     on_done: Callable[[Any], None],
     decide: Decide = decide_with_dialog,
+    row_number: Callable[[Any], int] = lambda row: row.row_number,
 ) -> RunningJob | None:
     """Read `path`, show its rows and errors, and run the import the clerk chose."""
     if not path:
@@ -164,7 +167,7 @@ def run_previewed_import(
     except ValidationError as exc:
         inform(parent, title, "\n".join(exc.errors.values()))
         return None
-    dialog = ImportPreviewDialog(planned, noun, columns, title, parent)
+    dialog = ImportPreviewDialog(planned, noun, columns, title, parent, row_number)
     try:
         mode = decide(dialog)
     finally:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.periods import report_deadline
 from app.core.validation import ValidationError
+from app.org.units import member_unit_choices
 from app.publicity.activities import (
     MIN_CAMPAIGNS,
     ActivityRegister,
@@ -33,7 +34,8 @@ from app.publicity.activities import (
     not_reported,
 )
 from app.publicity.plan import PlanRegister, PlanService, import_plan, preview_plan_import
-from ui.imports.flow import ask_xlsx_to_open, run_import
+from ui.imports.flow import ask_xlsx_to_open
+from ui.imports.preview import Decide, PreviewColumn, decide_with_dialog, run_previewed_import
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -141,6 +143,7 @@ class PublicityTab(QWidget):
         *,
         ask_photo: Callable[[QWidget], str | None] = ask_image,
         ask_open_xlsx: Callable[[QWidget, str], str | None] = ask_xlsx_to_open,
+        decide_import: Decide = decide_with_dialog,
         **options: Any,
     ) -> None:
         super().__init__()
@@ -148,6 +151,7 @@ class PublicityTab(QWidget):
         self.user = user
         self.ask_photo = ask_photo
         self.ask_open_xlsx = ask_open_xlsx
+        self.decide_import = decide_import
         self.ask = options.get("ask", ask_with_message_box)
         self.inform = options.get("inform", inform_with_message_box)
         self.activities = RegisterView(
@@ -224,9 +228,19 @@ class PublicityTab(QWidget):
             self.plan.refresh()
             self.inform(self, "导入完成", f"已导入 {count} 条{year}年宣传计划")
 
-        self.import_job = run_import(
+        self.import_job = run_previewed_import(
             self, "导入宣传计划", "宣传计划", path,
             lambda p: preview_plan_import(self.engine, p, year),
             lambda p, mode: import_plan(self.engine, p, year, self.user, mode),
-            self.ask, self.inform, done,
+            self.plan_preview_columns(), self.inform, done, self.decide_import,
+            row_number=lambda row: row["sort_order"],
         )  # fmt: skip
+
+    def plan_preview_columns(self) -> tuple[PreviewColumn, ...]:
+        """The preview's columns of a plan row (its lead unit by name)."""
+        units = dict(member_unit_choices(self.engine))
+        return (
+            ("月份", lambda row: f"{row['month']}月"),
+            ("牵头单位", lambda row: units.get(row["lead_unit_id"], "")),
+            ("反诈宣传工作", lambda row: row["content"]),
+        )
