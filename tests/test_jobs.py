@@ -160,3 +160,49 @@ def test_background_read_for_a_deleted_widget_is_dropped(qtbot):
     assert finished.wait(5)
     qtbot.wait(50)
     assert got == []
+
+
+def test_background_reads_racing_their_widgets_deletion_never_crash(qtbot):
+    """A result arriving while Qt deletes the widget that asked crashed the process (seen in CI):
+    the worker emitted on a QObject being deleted. Race it many times; only live widgets get
+    their result."""
+    import random
+
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from ui.jobs import BackgroundCall
+
+    got: list[int] = []
+    kept = []
+    for i in range(200):
+        widget = QWidget()
+        BackgroundCall(widget, lambda i=i: i, got.append)
+        if random.Random(i).random() < 0.5:
+            shiboken6.delete(widget)  # at once, while its read may be finishing
+        else:
+            kept.append((i, widget))
+    qtbot.waitUntil(lambda: len(got) >= len(kept), timeout=5000)
+    qtbot.wait(50)
+    assert sorted(got) == [i for i, _ in kept]
+
+
+def test_emitting_signals_keeps_pythons_booleans_alive():
+    """PySide6 6.12.0 returned True from emit() without a reference of its own: each emit cost
+    True one reference, and a few hundred progress steps or background reads killed the program
+    (Fatal Python error: bool_dealloc). pyproject.toml keeps such a binding out; this proves it."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal(object)
+
+    emitter = Emitter()
+    got: list[int] = []
+    emitter.ping.connect(got.append)
+    before = sys.getrefcount(True), sys.getrefcount(False)
+    for i in range(100):
+        emitter.ping.emit(i)
+    assert (sys.getrefcount(True), sys.getrefcount(False)) == before
+    assert got == list(range(100))

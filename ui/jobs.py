@@ -8,7 +8,6 @@ the generator, so its open transaction rolls back.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -219,6 +219,22 @@ def run_job(
     return running
 
 
+class _Relay(QObject):
+    """Carries background results to the GUI thread. It is never deleted, so a worker thread can
+    always emit on it; the BackgroundCall a result is for may be gone by then, and only the GUI
+    thread, where Qt deletes objects, looks at that."""
+
+    arrived = Signal(object, object, object)  # the BackgroundCall, its signal's name, the args
+
+
+_relay: _Relay | None = None
+
+
+def _deliver(call: BackgroundCall, name: str, args: tuple) -> None:
+    if shiboken6.isValid(call):  # the widget that asked (and so the call) may have been deleted
+        getattr(call, name).emit(*args)
+
+
 class BackgroundCall(QObject):
     """A short read (figures, counts) on a worker thread with no dialog; lives on the GUI thread.
 
@@ -226,6 +242,8 @@ class BackgroundCall(QObject):
     slow or broken figure never blocks or breaks the window. If the widget that asked is gone
     by the time the result arrives (another database opened, the program closing), the result
     is dropped. The reads share one small executor; its threads are joined when Python exits.
+    The worker never touches this object: it emits on a relay that lives as long as the program
+    (emitting on a QObject deleted meanwhile crashed the process, not only raised).
     """
 
     done = Signal(object)
@@ -240,21 +258,24 @@ class BackgroundCall(QObject):
         on_failed: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
+        global _relay
+        if _relay is None:  # made on the GUI thread, where every BackgroundCall is made
+            _relay = _Relay()
+            _relay.arrived.connect(_deliver)
         self.done.connect(on_done)
         self.done.connect(self.deleteLater)
         if on_failed is not None:
             self.failed.connect(on_failed)
         self.failed.connect(self.deleteLater)
-        self._executor.submit(self._run, function)
+        self._executor.submit(_read, self, _relay, function)
 
-    def _run(self, function: Callable[[], Any]) -> None:
-        try:
-            result = function()
-        except Exception:
-            log.exception("background read failed")
-            signal, args = self.failed, ()
-        else:
-            signal, args = self.done, (result,)
-        # RuntimeError: the widget that asked has been deleted; nobody waits for the result
-        with contextlib.suppress(RuntimeError):
-            signal.emit(*args)
+
+def _read(call: BackgroundCall, relay: _Relay, function: Callable[[], Any]) -> None:
+    """On a worker thread: run the read and hand the outcome to the relay (not to `call`)."""
+    try:
+        result = function()
+    except Exception:
+        log.exception("background read failed")
+        relay.arrived.emit(call, "failed", ())
+    else:
+        relay.arrived.emit(call, "done", (result,))
