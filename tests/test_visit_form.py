@@ -176,7 +176,7 @@ def test_ten_households_keyboard_only_store_exactly_what_was_chosen(qtbot, tab, 
     # 2: Enter alone is refused: the commitment letter must be chosen; then 未提供
     arrive()
     press(qtbot, dialog, Qt.Key.Key_Return)
-    assert shown(dialog) == h[2] and "须选择承诺书" in dialog.error.text()
+    assert shown(dialog) == h[2] and "承诺书须选择已签、拒签或未提供" in dialog.error.text()
     assert dialog.focusWidget() is dialog.commitment.buttons["signed"]
     press(qtbot, dialog, Qt.Key.Key_6, ALT)
     press(qtbot, dialog, Qt.Key.Key_Return)
@@ -350,6 +350,50 @@ def test_ctrl_f_searches_and_a_change_elsewhere_shows_on_return(qtbot, tab, engi
     row = tab.households.model.row(tab.households.selected_row())
     assert row.values[column] == date.today()
     assert "告知书：" + f"{date.today():%Y-%m-%d}" in tab.detail.summary.text()
+
+
+def test_the_main_window_lists_the_keys_and_shows_a_letter_changed_in_another_tab(
+    qtbot, tmp_path, monkeypatch
+):
+    from app.letters.status import change_status
+    from app.storage.database import open_database
+    from ui import main_window
+
+    database = open_database(tmp_path / "window.sqlite")
+    ids = two_villages_one_grid(database.engine)
+    household = HouseholdService(database.engine).create(
+        {"village_id": ids["village"], "address": "白鹤村3号", "head_name": "张三", "size": 1}
+    )
+    with unit_of_work(database.engine) as s:
+        letter = Letter(kind="notice", number="GZ2026-TEST-000010", household_id=household,
+                        status="printed")  # fmt: skip
+        s.add(letter)
+        s.flush()
+        letter_id = letter.id
+    window = main_window.MainWindow(database, user="clerk")
+    qtbot.addWidget(window)
+    window.show()
+    shown_text = []
+    monkeypatch.setattr(main_window.QMessageBox, "information",
+                        lambda _parent, title, text: shown_text.append((title, text)))  # fmt: skip
+    help_menu = window.menuBar().actions()[1].menu()
+    next(a for a in help_menu.actions() if a.text() == "快捷键(&K)").trigger()
+    assert shown_text[0][0] == "快捷键" and "Ctrl+→：跳过此户" in shown_text[0][1]
+
+    households = window.tab_widget("入户走访")
+    window.tabs.setCurrentWidget(households)
+    households.households.select_id(household)
+    assert "告知书：未送达" in households.detail.summary.text()
+    window.tabs.setCurrentWidget(window.tab_widget("承诺书与告知书"))
+    change_status(database.engine, [letter_id], "delivered")  # as that tab does
+    window.tabs.setCurrentWidget(households)
+    column = households.households.register.column_index("notice_delivered_on")
+    assert households.households.selected_id() == household
+    row = households.households.model.row(households.households.selected_row())
+    assert row.values[column] == date.today()
+    assert f"告知书：{date.today():%Y-%m-%d}" in households.detail.summary.text()
+    window.close()
+    database.close()
 
 
 def test_village_and_grid_are_kept_and_the_grids_follow_the_village(qtbot, engine, town, settings):

@@ -208,13 +208,13 @@ class VisitDialog(QDialog):
         self.others.setPlaceholderText("如：村干部、志愿者姓名")
         self.topics = TagsEdit([(t, t) for t in VISIT_TOPICS], columns=3)
         self.topics.setFocusProxy(next(iter(self.topics.boxes.values())))
-        self.same_topics = QCheckBox(f"同上户（Alt+{SAME_TOPICS_KEY}）")
+        self.same_topics = QCheckBox(f"宣传内容同上一户（Alt+{SAME_TOPICS_KEY}）")
         self.same_topics.setToolTip("勾选后，每一户的宣传内容先照上一户保存的勾好；本次登记有效")
         topics_box = QWidget()
-        topics_row = QHBoxLayout(topics_box)
-        topics_row.setContentsMargins(0, 0, 0, 0)
-        topics_row.addWidget(self.topics, 1)
-        topics_row.addWidget(self.same_topics, 0, Qt.AlignmentFlag.AlignTop)
+        topics_column = QVBoxLayout(topics_box)
+        topics_column.setContentsMargins(0, 0, 0, 0)
+        topics_column.addWidget(self.topics)
+        topics_column.addWidget(self.same_topics)
         topics_box.setFocusProxy(self.topics)
         self.notice = QCheckBox("告知书已送达")
         self.commitment = ChoiceRow(COMMITMENTS)
@@ -234,17 +234,18 @@ class VisitDialog(QDialog):
         photo_row.addWidget(self.photo_label, 1)
         self.editors = {
             "visited_on": ("走访日期", self.date), "mode": ("走访方式", self.mode),
-            "outcome": ("走访结果（Alt+1/2/3）", self.outcome),
+            "outcome": ("走访结果", self.outcome),
             "grid_worker_id": ("网格员", self.worker),
             "police_officer_id": ("民警/辅警", self.officer),
             "other_visitors": ("其他走访人员", self.others), "topics": ("宣传内容", topics_box),
             "notice_delivered": ("告知书", self.notice),
-            "commitment_result": ("承诺书（Alt+4/5/6）", self.commitment),
+            "commitment_result": ("承诺书", self.commitment),
             "app": ("安装国家反诈中心APP", self.app_box), "risks_found": ("发现的风险", self.risks),
             "follow_up_needed": ("跟进", self.follow_up), "notes": ("备注", self.notes),
         }  # fmt: skip
+        choice_keys = {"outcome": "，Alt+1/2/3", "commitment_result": "，Alt+4/5/6"}
         for key, (label, editor) in self.editors.items():
-            form.addRow(f"{label}（Alt+{FIELD_KEYS[key]}）", editor)
+            form.addRow(f"{label}（Alt+{FIELD_KEYS[key]}{choice_keys.get(key, '')}）", editor)
         form.addRow("照片", photo_row)
         layout.addLayout(form)
         self.outcome.group.buttonToggled.connect(self._outcome_changed)
