@@ -170,7 +170,7 @@ def test_a_visit_where_someone_was_met_says_what_became_of_the_commitment(engine
     with pytest.raises(ValidationError) as error:
         save_visit(engine, town["household"], visit(town, commitment_result=None))
     assert error.value.errors == {
-        "commitment_result": "已走访的住户须选择承诺书：已签、拒签或未提供"
+        "commitment_result": "承诺书须选择已签、拒签或未提供（该户已走访）"
     }
     assert counts(engine) == before
     save_visit(engine, town["household"], visit(town, commitment_result="not_offered"))

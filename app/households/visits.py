@@ -159,7 +159,7 @@ def _check_new(values: dict[str, Any]) -> dict[str, str]:
     Only new visits: a stored visit from before this rule may be corrected without it.
     """
     if values["outcome"] == "visited" and values["commitment_result"] is None:
-        return {"commitment_result": "已走访的住户须选择承诺书：已签、拒签或未提供"}
+        return {"commitment_result": "承诺书须选择已签、拒签或未提供（该户已走访）"}
     return {}
 
 
