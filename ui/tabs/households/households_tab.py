@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import APP_NAME
 from app.core import audit
 from app.households.records import HouseholdService
 from app.households.register import HouseholdRegister
@@ -58,7 +59,8 @@ class HouseholdsTab(QWidget):
         self.run_import = options.pop("run_import", _run_import)
         self.ask_pdf = options.pop("ask_pdf", None)
         self.open_file = options.pop("open_file", None)
-        self.settings: QSettings = options.pop("settings", None) or QSettings()
+        # the user's settings (~/.config/wuzha/wuzha.conf, the registry on Windows)
+        self.settings: QSettings = options.pop("settings", None) or QSettings(APP_NAME, APP_NAME)
         self.visit_dialog: VisitDialog | None = None
         self.shown_in_form: int | None = None  # the household the visit form shows
         self.list_stale = False  # a visit was saved since the list was read
