@@ -66,6 +66,7 @@ class HouseholdsTab(QWidget):
         self.list_stale = False  # a visit was saved since the list was read
         self.print_job = None
         self._shown_before = False
+        self._holding = False
 
         register = HouseholdRegister(engine)
         remembered = self._remembered_filters()
@@ -129,6 +130,8 @@ class HouseholdsTab(QWidget):
 
     # -- selection ----------------------------------------------------------------------------
     def _selected(self, *_args: Any) -> None:
+        if self._holding:
+            return  # the list is being re-read to select a household: show that one only
         household_id = self.households.selected_id()
         if household_id != self.detail.household_id:
             self.detail.show_household(household_id)
@@ -235,19 +238,29 @@ class HouseholdsTab(QWidget):
         """The list selects the household the form shows (and shows saved visits)."""
         self.shown_in_form = household_id
         row = self.households.selected_row()
-        if self.list_stale:
-            self.list_stale = False
-            self.households.model.refresh()
-        self.households.select_id(household_id, near=row)
+        self._holding = True
+        try:
+            if self.list_stale:
+                self.list_stale = False
+                self.households.model.refresh()
+            self.households.select_id(household_id, near=row)
+        finally:
+            self._holding = False
+        self._selected()
 
     def _visits_done(self) -> None:
         """Back to the list at the form's last household, with its new state and the cursor."""
         last, row = self.shown_in_form, self.households.selected_row()
         self.visit_dialog = None
         self.list_stale = False
-        self.households.model.refresh()
-        self.households.select_id(last, near=row, fallback_row=row)
-        self.detail.show_household(self.households.selected_id())
+        self._holding = True
+        try:
+            self.households.model.refresh()
+            self.households.select_id(last, near=row, fallback_row=row)
+        finally:
+            self._holding = False
+        self.detail.show_household(self.households.selected_id())  # its visits changed
+        self._selected()
         self.households.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.window().activateWindow()  # the keyboard back to the list: F2 works at once
         self.households.recordsChanged.emit()
