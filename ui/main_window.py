@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         open_settings(self, self.database.engine, self.user)
 
     def _shortcuts(self) -> None:
-        from ui.tabs.households.visit_dialog import shortcuts_text
+        from ui.tabs.households.visit_keys import shortcuts_text
 
         QMessageBox.information(self, "快捷键", shortcuts_text())
 

@@ -32,7 +32,8 @@ from app.households.visits import VisitService
 from ui.register.register_view import RegisterView, inform_with_message_box
 from ui.tabs.households.coverage_view import CoverageView
 from ui.tabs.households.detail import HouseholdDetail
-from ui.tabs.households.visit_dialog import VisitDialog, ask_photo_paths, shortcuts_text
+from ui.tabs.households.visit_dialog import VisitDialog, ask_photo_paths
+from ui.tabs.households.visit_keys import shortcuts_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -3,12 +3,12 @@
 Enter saves and opens the next household of the list behind the form (its order and filters);
 Ctrl+→ skips to it without saving; Esc closes. Tab walks the fields, Space ticks, arrow keys
 choose in a group, Alt+1/2/3 choose 已走访/不在家/拒绝, Alt+4/5/6 已签/拒签/未提供, and an
-Alt+letter jumps to each group (see SHORTCUTS); every one of them works from any field.
+Alt+letter jumps to each group (see visit_keys); every one of them works from any field.
 
 The form records only what the worker chose for this household: each one opens with no letter
 outcome, no topic and no APP ticked. Only the day's facts stay (date, way, and the visitors,
-who follow each household's grid); the topics stay only while 同上户 is ticked, which the
-worker does knowingly. Choosing 不在家 or 拒绝 clears the letter and APP choices.
+who follow each household's grid); the topics stay only while 宣传内容同上一户 is ticked, which
+the worker does knowingly. Choosing 不在家 or 拒绝 clears the letter and APP choices.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -49,45 +48,17 @@ from app.households.visits import (
     visit_defaults,
 )
 from ui.register.form_dialog import ERROR_STYLE, DateEdit, TagsEdit
+from ui.tabs.households.visit_keys import (
+    CHOICE_KEYS,
+    FIELD_KEYS,
+    PHOTO_KEY,
+    SAME_TOPICS_KEY,
+    FormShortcuts,
+    shortcuts_text,
+)
 
 OUTCOMES = (("visited", "已走访"), ("nobody_home", "不在家"), ("refused", "拒绝"))
 COMMITMENTS = (("signed", "已签"), ("refused", "拒签"), ("not_offered", "未提供"))
-# Alt+digit picks a choice: explicit shortcuts, since mnemonics are off on some platforms
-CHOICE_KEYS = "123456"
-# Alt+letter goes to a field or group (explicit shortcuts too; the label shows the key)
-FIELD_KEYS = {
-    "visited_on": "D", "mode": "M", "outcome": "J", "grid_worker_id": "W",
-    "police_officer_id": "P", "other_visitors": "Q", "topics": "X", "notice_delivered": "G",
-    "commitment_result": "C", "app": "A", "risks_found": "F", "follow_up_needed": "U",
-    "notes": "B",
-}  # fmt: skip
-SAME_TOPICS_KEY, PHOTO_KEY = "S", "Z"
-# What 帮助 (F1) shows: the keys of a day's visits, in the order a worker meets them.
-SHORTCUTS = (
-    ("F2", "在住户列表中：登记选中住户的走访"),
-    ("Ctrl+F", "在住户列表中：搜索住户"),
-    ("Enter", "保存并转到列表中的下一户（按列表当前的顺序和筛选）"),
-    ("Ctrl+Enter", "保存并关闭"),
-    ("Ctrl+→", "跳过此户，不保存"),
-    ("Esc", "关闭，回到住户列表"),
-    ("Alt+1/2/3", "走访结果：已走访/不在家/拒绝"),
-    ("Alt+4/5/6", "承诺书：已签/拒签/未提供"),
-    ("Alt+D/M/J", "走访日期/走访方式/走访结果"),
-    ("Alt+W/P/Q", "网格员/民警/其他走访人员"),
-    ("Alt+X", "宣传内容（Alt+S：宣传内容同上户）"),
-    ("Alt+G", "告知书已送达（勾选或取消）"),
-    ("Alt+C", "承诺书"),
-    ("Alt+A", "安装国家反诈中心APP的居民"),
-    ("Alt+F/U/B", "发现的风险/需要跟进/备注"),
-    ("Alt+Z", "添加照片"),
-    ("Tab、空格、方向键", "在各项之间移动、勾选、在一组中选择"),
-    ("F1", "显示本说明"),
-)
-
-
-def shortcuts_text() -> str:
-    """The keys of the household visits, one per line, as 帮助 shows them."""
-    return "\n".join(f"{key}：{what}" for key, what in SHORTCUTS)
 
 
 def ask_photo_paths(parent: QWidget) -> list[str]:
@@ -169,7 +140,7 @@ class VisitDialog(QDialog):
         self.defaults: VisitDefaults | None = None
         self.installed: set[int] = set()  # residents who had the APP before this visit
         self.last_topics: list[str] = []  # of the last household saved, for 同上户
-        self._shortcut_keys: set[tuple[int, int]] = set()
+        self.keys = FormShortcuts(self)
         self._build()
         self.load(household_id)
 
@@ -273,13 +244,13 @@ class VisitDialog(QDialog):
 
     def _build_shortcuts(self) -> None:
         """The form's own keys, each working from whichever field holds the cursor."""
-        self._shortcut("Ctrl+Right", self.skip)
+        self.keys.add("Ctrl+Right", self.skip)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            self._shortcut(key, lambda: self.save(go_on=False))
-        self._shortcut("F1", self.show_shortcuts)
+            self.keys.add(key, lambda: self.save(go_on=False))
+        self.keys.add("F1", self.show_shortcuts)
         choices = [*self.outcome.buttons.values(), *self.commitment.buttons.values()]
         for key, button in zip(CHOICE_KEYS, choices, strict=True):
-            self._shortcut(f"Alt+{key}", lambda b=button: self._pick(b))
+            self.keys.add(f"Alt+{key}", lambda b=button: self._pick(b))
         jumps = {
             "visited_on": self.date.setFocus, "mode": self.mode.setFocus,
             "outcome": self.outcome.focus_choice, "grid_worker_id": self.worker.setFocus,
@@ -290,29 +261,9 @@ class VisitDialog(QDialog):
             "follow_up_needed": lambda: self._pick(self.follow_up), "notes": self.notes.setFocus,
         }  # fmt: skip
         for field_key, letter in FIELD_KEYS.items():
-            self._shortcut(f"Alt+{letter}", jumps[field_key])
-        self._shortcut(f"Alt+{SAME_TOPICS_KEY}", lambda: self._pick(self.same_topics))
-        self._shortcut(f"Alt+{PHOTO_KEY}", self.add_photos)
-
-    def _shortcut(self, key: str, slot: Callable[[], Any]) -> None:
-        sequence = QKeySequence(key)
-        QShortcut(sequence, self, activated=slot)
-        combined = sequence[0]
-        self._shortcut_keys.add((combined.key().value, combined.keyboardModifiers().value))
-
-    def _watch_fields(self) -> None:
-        """See every key before the fields do: a date or line edit takes Ctrl+→ for itself."""
-        for widget in self.findChildren(QWidget):
-            widget.installEventFilter(self)  # installing twice keeps one filter
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The form's shortcuts win over a field's own use of the key (Ctrl+→ in a date)."""
-        if event.type() == QEvent.Type.ShortcutOverride:
-            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if (event.key(), modifiers.value) in self._shortcut_keys:
-                event.ignore()  # not taken by the field: the shortcut map runs ours
-                return True
-        return super().eventFilter(watched, event)
+            self.keys.add(f"Alt+{letter}", jumps[field_key])
+        self.keys.add(f"Alt+{SAME_TOPICS_KEY}", lambda: self._pick(self.same_topics))
+        self.keys.add(f"Alt+{PHOTO_KEY}", self.add_photos)
 
     def _pick(self, button) -> None:
         """Alt+key on a choice or a box: as a click on it, with the cursor there."""
@@ -384,7 +335,7 @@ class VisitDialog(QDialog):
         self.photo_label.setText("无")
         self.error.hide()
         self._retab()
-        self._watch_fields()
+        self.keys.watch()  # the new APP boxes too
         self.outcome.focus_choice()
         self.householdShown.emit(household_id)
 
