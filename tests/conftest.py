@@ -24,6 +24,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("qt_log_ignore", OFFSCREEN_NOISE)
 
 
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory):
+    """QSettings written by a test go to a folder of its own, never to the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("settings"))
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(kind, scope, folder)
+    return folder
+
+
 @pytest.fixture
 def database_url(tmp_path):
     """The URL of a new database file brought to the program's schema."""

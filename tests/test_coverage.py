@@ -73,7 +73,7 @@ def town(engine):
         s.add(Letter(kind="notice", number="GZ-B", household_id=b, status="printed",
                      printed_at=datetime.now()))  # fmt: skip
     last_year = date(TODAY.year - 1, 6, 1)
-    save_visit(engine, b, {**visit, "visited_on": last_year, "commitment_result": None})
+    save_visit(engine, b, {**visit, "visited_on": last_year, "commitment_result": "not_offered"})
     save_visit(engine, d, {**visit, "outcome": "nobody_home", "notice_delivered": False,
                            "commitment_result": None})  # fmt: skip
     return engine
@@ -146,8 +146,10 @@ def test_coverage_and_the_monthly_notice_count_visits_alike(engine):
                                     "head_name": f"户{n}", "size": 1})  # fmt: skip
         with unit_of_work(engine) as s:
             s.get(Household, household).created_at = utcnow() - timedelta(days=60)
+        commitment = "not_offered" if outcome == "visited" else None
         save_visit(engine, household, {"mode": "in_person", "outcome": outcome,
-                                       "visited_on": TODAY, "notice_delivered": False})  # fmt: skip
+                                       "visited_on": TODAY, "notice_delivered": False,
+                                       "commitment_result": commitment})  # fmt: skip
     assert coverage(engine).total.visited == 2
     (month,) = monthly_figures(engine, TODAY.year, TODAY.month).villages
     assert (month.visited_this_month, month.visited_this_year) == (2, 2)

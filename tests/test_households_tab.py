@@ -85,7 +85,7 @@ def test_search_one_character_and_a_residents_name_with_filters(qtbot, tab, town
 
 
 def test_a_days_visits_without_the_mouse(qtbot, tab, engine, town):
-    """Select the first household, F2, then Enter, Alt+2 Enter, Enter: three visits saved."""
+    """F2, then Alt+4 Alt+G Enter, Alt+2 Enter, Alt+6 Enter, Esc: three visits saved."""
     first = town["households"][0]
     tab.households.select_id(first)
     assert "张建国" in tab.detail.summary.text()
@@ -96,14 +96,17 @@ def test_a_days_visits_without_the_mouse(qtbot, tab, engine, town):
     qtbot.waitUntil(dialog.isActiveWindow)  # Alt+2 and Ctrl+→ reach the active window
     assert dialog.worker.currentData() == town["worker"]  # the grid's worker by default
     assert [b.text() for b in dialog.app_checks.values()] == ["张建国", "张小明"]
-    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)  # nothing: focus is the date
+    assert dialog.focusWidget() is dialog.outcome.buttons["visited"]  # the cursor on the result
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # 已签
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # 告知书
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     assert "已保存第1户：张建国" in dialog.status.text()
-    assert "张伟" in dialog.heading.text()  # the next household of the grid, by address
+    assert "张伟" in dialog.heading.text()  # the next household of the list
     qtbot.keyClick(dialog, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # 不在家
     assert dialog.outcome.value() == "nobody_home" and not dialog.notice.isEnabled()
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     assert "李秀英" in dialog.heading.text()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)  # 未提供
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     assert "王喆" in dialog.heading.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -123,11 +126,10 @@ def test_a_days_visits_without_the_mouse(qtbot, tab, engine, town):
     assert all(v.visited_on == date.today() for v in visits)
     assert {(le.head_name, le.kind, le.status) for le in letters} == {
         ("张建国", "notice", "delivered"), ("张建国", "commitment_household", "signed"),
-        ("李秀英", "notice", "delivered"), ("李秀英", "commitment_household", "signed"),
     }  # fmt: skip
-    # the list shows the last household visited, and its new state
-    assert tab.households.selected_id() == town["households"][2]
-    row = tab.households.model.row(tab.households.selected_row())
+    # the list shows the household the form was on, and the state of those visited
+    assert tab.households.selected_id() == town["households"][3]
+    row = tab.households.model.row(tab.households.model.row_of_id(town["households"][2]))
     assert row.values[tab.households.register.column_index("last_visited_on")] == date.today()
 
 

@@ -151,6 +151,32 @@ def test_nobody_home_and_refused_are_outcomes(engine, town):
     assert letters(engine, town["household"])["commitment_household"][0] == "signed"
 
 
+def test_a_refusal_changes_no_letter_unless_the_worker_says_so(engine, town):
+    refused = visit(town, outcome="refused", notice_delivered=False, commitment_result=None)
+    result = save_visit(engine, town["household"], refused)
+    assert result.letters == [] and letters(engine, town["household"]) == {}
+    with unit_of_work(engine) as s:
+        household = s.get(Household, town["household"])
+        assert (household.notice_delivered_on, household.commitment_signed_on) == (None, None)
+        assert s.get(Visit, result.visit_id).commitment_result is None
+    # 拒签 is itself an outcome, set explicitly
+    save_visit(engine, town["household"], {**refused, "commitment_result": "refused"})
+    assert letters(engine, town["household"])["commitment_household"][0] == "refused"
+    assert "notice" not in letters(engine, town["household"])
+
+
+def test_a_visit_where_someone_was_met_says_what_became_of_the_commitment(engine, town):
+    before = counts(engine)
+    with pytest.raises(ValidationError) as error:
+        save_visit(engine, town["household"], visit(town, commitment_result=None))
+    assert error.value.errors == {
+        "commitment_result": "承诺书须选择已签、拒签或未提供（该户已走访）"
+    }
+    assert counts(engine) == before
+    save_visit(engine, town["household"], visit(town, commitment_result="not_offered"))
+    assert set(letters(engine, town["household"])) == {"notice"}  # 未提供: no commitment letter
+
+
 def test_bad_visits_save_nothing(engine, town, tmp_path):
     before = counts(engine)
     not_a_photo = tmp_path / "照片.jpg"
@@ -198,7 +224,7 @@ def test_next_unvisited_household_of_the_grid_by_address(engine, town):
     first = town["household"]  # 白鹤村1组3号
     assert next_unvisited(engine, first) == made["白鹤村1组4号"]
     save_visit(engine, made["白鹤村1组5号"], visit(town, notice_delivered=False,
-                                                 commitment_result=None))  # fmt: skip
+                                                 commitment_result="not_offered"))  # fmt: skip
     assert next_unvisited(engine, made["白鹤村1组4号"]) == made["白鹤村1组6号"]
     assert next_unvisited(engine, made["白鹤村1组6号"]) is None
     defaults = visit_defaults(engine, first)

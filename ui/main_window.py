@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "快捷键(&K)", self._shortcuts)
         self._action(help_menu, "关于(&A)", self._about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -190,6 +191,11 @@ class MainWindow(QMainWindow):
         from ui.settings_dialog import open_settings
 
         open_settings(self, self.database.engine, self.user)
+
+    def _shortcuts(self) -> None:
+        from ui.tabs.households.visit_keys import shortcuts_text
+
+        QMessageBox.information(self, "快捷键", shortcuts_text())
 
     def _about(self) -> None:
         from app.documents import default_fonts

@@ -110,6 +110,8 @@ class HouseholdRegister(SqlRegister):
     def __init__(self, engine, today: date | None = None) -> None:
         super().__init__(engine)
         self.today = today
+        # the village whose grids the 网格 filter offers (None: every village's grids)
+        self.grid_village_id: int | None = None
         with engine.connect() as conn:
             self.indexed = household_index.has_search_index(conn)
 
@@ -171,10 +173,11 @@ class HouseholdRegister(SqlRegister):
         return and_(Household.id.in_(candidates), exact)
 
     def filters(self) -> Sequence[RegisterFilter]:
-        """村居, 网格, 重点人群, and the 走访/告知书/承诺书/APP states."""
+        """村居, 网格 (only `grid_village_id`'s, if set), 重点人群, 走访/告知书/承诺书/APP."""
         with self.engine.connect() as conn:
             session = Session(bind=conn)
-            villages, grids = village_choices(session), grid_choices(session)
+            villages = village_choices(session)
+            grids = grid_choices(session, self.grid_village_id)
         return (
             RegisterFilter("village", "村居", villages),
             RegisterFilter("grid", "网格", grids),

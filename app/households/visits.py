@@ -1,7 +1,9 @@
 """Household visits (入户走访): entering one, and everything a visit changes, in one transaction.
 
 Saving a visit records it and, unless nobody was home, brings the household's letters up to
-date (告知书 delivered, 承诺书 signed or refused, by the grid worker on that day), marks the
+date (告知书 delivered, 承诺书 signed or refused, by the grid worker on that day) as the
+worker reported them, and only so: nothing is assumed for a letter, so a visit the household
+refused changes no letter unless the worker says one was refused or signed. It marks the
 residents who installed the 国家反诈中心 APP, keeps the household's last visit date, and stores
 the photos. A paper letter delivered without having been printed by the program still gets a
 letter record with its own number, so the register says what the paper says.
@@ -151,6 +153,16 @@ def _check(values: dict[str, Any], household: Household, today: date) -> dict[st
     return errors
 
 
+def _check_new(values: dict[str, Any]) -> dict[str, str]:
+    """A new visit where someone was met says what became of the commitment letter.
+
+    Only new visits: a stored visit from before this rule may be corrected without it.
+    """
+    if values["outcome"] == "visited" and values["commitment_result"] is None:
+        return {"commitment_result": "承诺书须选择已签、拒签或未提供（该户已走访）"}
+    return {}
+
+
 def save_visit(
     engine: Engine,
     household_id: int,
@@ -166,7 +178,7 @@ def save_visit(
     files = [read_checked(p) for p in photos]  # refused before anything is written
     with unit_of_work(engine, user) as session:
         household = _live_household(session, household_id)
-        errors = _check(values, household, today)
+        errors = _check(values, household, today) | _check_new(values)
         if errors:
             raise ValidationError(errors)
         visit = Visit(household_id=household_id, grid_id=household.grid_id, **values)
