@@ -11,7 +11,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, and_, func, select
 
+from app.cases.clue_handovers import FEEDBACK_DAYS, PENDING_OVERDUE, feedback_overdue
 from app.cases.dissuasion import awaiting_award_clause
+from app.cases.incidents import REVIEW_DAYS, reviews_overdue
 from app.core.navigation import Target
 from app.core.periods import quarter_number, quarter_of, report_deadline
 from app.oversight.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
@@ -162,6 +164,22 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
         unrewarded = session.scalar(
             select(func.count()).where(DissuasionCase.deleted_at.is_(None), awaiting_award_clause())
         )
+        unreviewed = reviews_overdue(session, today)
+        unanswered = feedback_overdue(session, today)
+    if unreviewed:
+        items.append(
+            OverdueItem(
+                "incident_reviews", f"{unreviewed}起案件发案超过{REVIEW_DAYS}天仍未逐案倒查",
+                unreviewed, Target("劝阻案例", "发案登记", {"review": "overdue"}),
+            )
+        )  # fmt: skip
+    if unanswered:
+        items.append(
+            OverdueItem(
+                "clue_feedback", f"{unanswered}条移交公安的线索超过{FEEDBACK_DAYS}天未反馈结果",
+                unanswered, Target("奖励与表彰", "线索移交", {"result": PENDING_OVERDUE}),
+            )
+        )  # fmt: skip
     if today >= report_deadline(today.year, today.month):
         silent = len(not_reported(engine, today.year, today.month))
         if silent:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.cases.award_reports import export_award_list, print_award_list, totals
 from app.cases.awards import AwardRegister, AwardService, advance
+from app.cases.clue_handovers import HandoverRegister, HandoverService
 from app.cases.clues import (
     REPORTER_FIELDS,
     ClueRegister,
@@ -278,7 +279,7 @@ class CluesView(QWidget):
 
 
 class AwardsTab(QWidget):
-    """Sub-tabs 奖励, 举报线索, 表彰与批评."""
+    """Sub-tabs 奖励, 举报线索, 线索移交 (to the police), 表彰与批评."""
 
     def __init__(
         self,
@@ -293,6 +294,10 @@ class AwardsTab(QWidget):
         super().__init__()
         self.awards = AwardsView(engine, user, ask_step, ask_pdf, open_file, **options)
         self.clues = CluesView(engine, user, **options)
+        self.handovers = RegisterView(
+            HandoverRegister(engine), HandoverService(engine, user), **options
+        )
+        self.clues.clues.recordsChanged.connect(self.handovers.refresh)
         self.commendations = RegisterView(
             CommendationRegister(engine), CommendationService(engine, user), **options
         )
@@ -300,13 +305,17 @@ class AwardsTab(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.awards, "奖励")
         self.tabs.addTab(self.clues, "举报线索")
+        self.tabs.addTab(self.handovers, "线索移交")
         self.tabs.addTab(self.commendations, "表彰与批评")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
     def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
-        """An overview link: overdue rectifications of criticism."""
+        """An overview link: overdue rectifications of criticism, or clues without feedback."""
+        if subtab == "线索移交":
+            self.tabs.setCurrentWidget(self.handovers)
+            self.handovers.filter_bar.set_values(filters)
         if subtab == "表彰与批评":
             self.tabs.setCurrentWidget(self.commendations)
             self.commendations.filter_bar.set_values(filters)
