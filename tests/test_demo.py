@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, Integer, func, select, text
 from sqlalchemy.orm import Session
 
 import db.models  # noqa: F401 - every table on the metadata
@@ -87,7 +87,7 @@ def test_every_table_is_filled_and_counted(built):
             name: conn.scalar(select(func.count()).select_from(table))
             for name, table in Base.metadata.tables.items()
         }
-    assert len(counts) == 34
+    assert len(counts) == 36
     assert [name for name, n in counts.items() if n == 0] == []
     assert counts["household"] == HOUSEHOLDS
     written = dict(summary.counts)
@@ -386,3 +386,36 @@ def test_the_township_shows_the_dual_decline_its_plan_asks_for(built):
     total = result.total  # 300 households have a handful of cases: both fall at 3,000
     assert total.cases <= total.cases_last and total.loss_fen < total.loss_last_fen
     assert total.status in ("both", "one")
+
+
+def test_registered_cases_are_the_monthly_figures_of_their_months(built):
+    from app.cases.incidents import IncidentService
+    from app.oversight.overdue import overdue_items
+    from db.models import CaseStat, ClueHandover, FraudIncident
+
+    engine, _, _ = built
+    month = func.cast(func.strftime("%m", FraudIncident.occurred_on), Integer)
+    with engine.connect() as conn:
+        registered = conn.execute(
+            select(FraudIncident.village_id, month, func.count(), func.sum(FraudIncident.loss_fen))
+            .where(FraudIncident.deleted_at.is_(None))
+            .group_by(FraudIncident.village_id, month)
+        ).all()
+        typed = {
+            (v, m): (c, loss)
+            for v, m, c, loss in conn.execute(
+                select(
+                    CaseStat.village_id, CaseStat.month, CaseStat.case_count, CaseStat.loss_fen
+                ).where(CaseStat.year == TODAY.year)
+            )
+        }
+        ids = conn.scalars(select(FraudIncident.id)).all()
+        results = set(conn.scalars(select(ClueHandover.result)))
+    assert registered and all(typed[(v, m)] == (c, loss) for v, m, c, loss in registered)
+    # every registered case is valid as the form checks it
+    service = IncidentService(engine, "clerk")
+    for incident in ids:
+        service.update(incident, service.load(incident))
+    assert {"pending", "handled"} <= results
+    keys = {i.key for i in overdue_items(engine, TODAY)}
+    assert "clue_feedback" in keys

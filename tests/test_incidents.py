@@ -184,3 +184,34 @@ def test_an_unreviewed_case_is_overdue_after_thirty_days(engine, town):
     assert item.text == "1起案件发案超过30天仍未逐案倒查"
     assert (item.target.tab, item.target.subtab) == ("劝阻案例", "发案登记")
     assert item.target.filters == {"review": "overdue"}
+
+
+def test_a_clerk_registers_a_case_and_follows_the_overdue_link(qtbot, engine, town):
+    from qt_input import click, type_text
+
+    from ui.tabs.cases.cases_tab import CasesTab
+
+    IncidentService(engine, "clerk").create(_values(town, occurred_on=TODAY - timedelta(days=45)))
+    messages = []
+    tab = CasesTab(engine, "clerk", inform=lambda _p, t, m: messages.append((t, m)),
+                   ask=lambda *_: True)  # fmt: skip
+    qtbot.addWidget(tab)
+    tab.resize(1300, 700)
+    tab.show()
+    tab.show_target("发案登记", {"review": "overdue"})
+    view = tab.incidents
+    assert tab.tabs.currentWidget() is view
+    assert view.model.count == 1
+    click(qtbot, view.add_button)
+    dialog = view.dialog
+    dialog.set_values({"occurred_on": TODAY, "village_id": town["东山村"],
+                       "fraud_type_id": town["type"]})  # fmt: skip
+    type_text(qtbot, dialog.editors["victim_name"], "张三丰")
+    type_text(qtbot, dialog.editors["loss_fen"], "1200")
+    dialog.save()
+    assert messages == []
+    view.filter_bar.set_values({})
+    assert view.model.count == 2
+    victim = view.register.column_index("victim")
+    shown = {view.model.data(view.model.index(r, victim)) for r in range(2)}
+    assert shown == {"张**", "欧***"}
