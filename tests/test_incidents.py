@@ -16,6 +16,7 @@ from app.cases.incidents import (
     monthly_case_counts,
     review_summary,
 )
+from app.cases.monthly_stats import CaseStatRegister
 from app.core.progress import run_to_end
 from app.core.registers import RegisterQuery
 from app.core.validation import ValidationError
@@ -145,6 +146,12 @@ def test_registered_cases_replace_the_typed_figures_of_their_month_only(engine, 
         (town["白鹤村"], 2025, 1): (4, 400_00),  # typed: no case registered in January
         (town["白鹤村"], 2025, 2): (2, 1500_50),  # registered
     }
+    typed = CaseStatRegister(engine)
+    shown = {
+        r.values[typed.column_index("month")]: r.values[typed.column_index("registered")]
+        for r in typed.fetch(RegisterQuery(filters={"year": 2025}), 0, 10)
+    }
+    assert shown == {1: 0, 2: 2}  # the clerk sees which typed month the register replaces
     figures = monthly_figures(engine, 2025, 2)
     village = next(v for v in figures.villages if v.name == "白鹤村")
     assert (village.cases, village.loss_fen, village.cases_last_month) == (2, 1500_50, 4)
