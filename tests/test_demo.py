@@ -87,7 +87,7 @@ def test_every_table_is_filled_and_counted(built):
             name: conn.scalar(select(func.count()).select_from(table))
             for name, table in Base.metadata.tables.items()
         }
-    assert len(counts) == 36
+    assert len(counts) == 38
     assert [name for name, n in counts.items() if n == 0] == []
     assert counts["household"] == HOUSEHOLDS
     written = dict(summary.counts)
@@ -419,3 +419,21 @@ def test_registered_cases_are_the_monthly_figures_of_their_months(built):
     assert {"pending", "handled"} <= results
     keys = {i.key for i in overdue_items(engine, TODAY)}
     assert "clue_feedback" in keys
+
+
+def test_instructions_are_signed_and_pushed_and_the_newest_waits(built):
+    from app.oversight.instructions import overdue_receipts
+    from app.oversight.overdue import overdue_items
+    from db.models import Instruction, InstructionReceipt
+
+    engine, _, _ = built
+    with Session(engine) as session:
+        instructions = session.scalar(select(func.count()).select_from(Instruction))
+        signed = session.scalar(
+            select(func.count()).where(InstructionReceipt.signed_at.is_not(None))
+        )
+        unsigned, unpushed = overdue_receipts(session, datetime.combine(TODAY, datetime.max.time()))
+    assert instructions >= 12 and signed > 0
+    assert (unsigned, unpushed) == (2, 1)
+    keys = {i.key for i in overdue_items(engine, TODAY + timedelta(days=1))}
+    assert {"instruction_signing", "instruction_pushing"} <= keys

@@ -37,7 +37,7 @@ from app.cases.dissuasion import fraud_type_choices, village_choices, yuan_colum
 from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister
 from app.core.validation import FormField
-from db.engine import unit_of_work
+from app.org.people import unit_choices
 from db.models import CaseStat, FraudIncident, FraudType, Unit
 
 # A case is to be reviewed within this many days of happening (逐案倒查).
@@ -46,17 +46,6 @@ REVIEW_STATES = {"reviewed": "已倒查", "pending": "待倒查", "overdue": f"�
 # the texts a register or notice may list: they must not name the victim
 LISTED_TEXTS = ("review_findings", "accountable_note", "follow_up", "legal_aid")
 NAMED_MESSAGE = "请不要在此写受害人姓名（受害人信息属个人信息，列表和导出中不显示）"
-
-
-def unit_choices(engine: Engine) -> list[tuple[int, str]]:
-    """Live member units and villages as (id, name), villages first in their list order."""
-    with unit_of_work(engine) as session:
-        rows = session.execute(
-            select(Unit.id, Unit.name)
-            .where(Unit.deleted_at.is_(None))
-            .order_by((Unit.kind != "village"), Unit.sort_order, Unit.id)
-        ).all()
-    return [(r.id, r.name) for r in rows]
 
 
 def _year(column: ColumnElement) -> ColumnElement:

@@ -26,6 +26,7 @@ from app.demo import cases as demo_cases
 from app.demo import households as demo_households
 from app.demo import incidents as demo_incidents
 from app.demo import inspections as demo_inspections
+from app.demo import instructions as demo_instructions
 from app.demo import org as demo_org
 from app.demo import work as demo_work
 from app.demo.context import DemoContext
@@ -190,4 +191,5 @@ def _fill(ctx: DemoContext, households: int, existing: Existing) -> Iterator[Pro
     # the plans' registers last: the earlier steps draw the same rows as before they existed
     demo_incidents.build_incidents(ctx, case_losses)
     demo_incidents.build_handovers(ctx, clues)
+    demo_instructions.build_instructions(ctx)
     ctx.flush()

@@ -17,6 +17,7 @@ from app.cases.incidents import REVIEW_DAYS, reviews_overdue
 from app.core.navigation import Target
 from app.core.periods import quarter_number, quarter_of, report_deadline
 from app.oversight.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
+from app.oversight.instructions import overdue_receipts
 from app.publicity.activities import not_reported
 from db.engine import unit_of_work
 from db.models import (
@@ -166,6 +167,22 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
         )
         unreviewed = reviews_overdue(session, today)
         unanswered = feedback_overdue(session, today)
+        now = (
+            datetime.now()
+            if today == date.today()
+            else datetime.combine(today, datetime.min.time())
+        )
+        unsigned, unpushed = overdue_receipts(session, now)
+    for key, count, text, state in (
+        ("instruction_signing", unsigned, f"{unsigned}个单位（村居）逾期未签收指令",
+         "sign_overdue"),
+        ("instruction_pushing", unpushed, f"{unpushed}个单位（村居）已签收指令但逾期未推送",
+         "push_overdue"),
+    ):  # fmt: skip
+        if count:
+            items.append(
+                OverdueItem(key, text, count, Target("督导考核", "指令签收", {"state": state}))
+            )
     if unreviewed:
         items.append(
             OverdueItem(
