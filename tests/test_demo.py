@@ -437,3 +437,14 @@ def test_instructions_are_signed_and_pushed_and_the_newest_waits(built):
     assert (unsigned, unpushed) == (2, 1)
     keys = {i.key for i in overdue_items(engine, TODAY + timedelta(days=1))}
     assert {"instruction_signing", "instruction_pushing"} <= keys
+
+
+def test_the_plan_dates_are_set_and_late_units_are_overdue(built):
+    from app.org.deadlines import load_deadlines, roles_overdue
+
+    engine, _, _ = built
+    dates = load_deadlines(engine)
+    assert sorted(dates) == [TODAY.year - 1, TODAY.year]
+    assert dates[TODAY.year].roles_by == date(TODAY.year, 3, 31)
+    late = roles_overdue(engine, TODAY)
+    assert late is not None and late.units  # the demo leaves some units short of their 四员

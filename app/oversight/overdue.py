@@ -16,6 +16,7 @@ from app.cases.dissuasion import awaiting_award_clause
 from app.cases.incidents import REVIEW_DAYS, reviews_overdue
 from app.core.navigation import Target
 from app.core.periods import quarter_number, quarter_of, report_deadline
+from app.org.deadlines import groups_overdue, named_list, roles_overdue
 from app.oversight.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
 from app.oversight.instructions import overdue_receipts
 from app.publicity.activities import not_reported
@@ -57,6 +58,11 @@ def _quarterly_meetings(session, start: date, end: date) -> int:
             Meeting.held_at < datetime.combine(end + timedelta(days=1), datetime.min.time()),
         )
     )
+
+
+def _day(day: date) -> str:
+    """2026年3月31日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _meeting_target(start: date) -> Target:
@@ -183,6 +189,24 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
             items.append(
                 OverdueItem(key, text, count, Target("督导考核", "指令签收", {"state": state}))
             )
+    roles = roles_overdue(engine, today)
+    if roles and roles.units:
+        items.append(
+            OverdueItem(
+                "roles_deadline",
+                f"{named_list(roles.units)}单位（村居）超过{_day(roles.due)}仍未报齐四员",
+                len(roles.units), Target("成员单位", None, {"roles": "incomplete"}),
+            )
+        )  # fmt: skip
+    groups = groups_overdue(engine, today)
+    if groups and groups.units:
+        items.append(
+            OverdueItem(
+                "groups_deadline",
+                f"{named_list(groups.units)}村居超过{_day(groups.due)}仍未建立二级宣传群",
+                len(groups.units), Target("组织架构", "三级宣传群", {}),
+            )
+        )  # fmt: skip
     if unreviewed:
         items.append(
             OverdueItem(
