@@ -87,7 +87,7 @@ def test_every_table_is_filled_and_counted(built):
             name: conn.scalar(select(func.count()).select_from(table))
             for name, table in Base.metadata.tables.items()
         }
-    assert len(counts) == 38
+    assert len(counts) == 41
     assert [name for name, n in counts.items() if n == 0] == []
     assert counts["household"] == HOUSEHOLDS
     written = dict(summary.counts)
@@ -448,3 +448,20 @@ def test_the_plan_dates_are_set_and_late_units_are_overdue(built):
     assert dates[TODAY.year].roles_by == date(TODAY.year, 3, 31)
     late = roles_overdue(engine, TODAY)
     assert late is not None and late.units  # the demo leaves some units short of their 四员
+
+
+def test_the_centre_is_staffed_and_its_interviews_recorded(built, tmp_path):
+    from app.cases.interviews import InterviewService, print_interview
+    from app.org.centre import centre_gaps, governor_coverage
+    from db.models import Commendation, InterviewRecord
+
+    engine, _, _ = built
+    assert centre_gaps(engine, TODAY) == []
+    assert len(governor_coverage(engine).missing) == 2
+    with engine.connect() as conn:
+        warnings = conn.scalar(select(func.count()).where(Commendation.kind == "warning"))
+        records = conn.scalars(select(InterviewRecord.id)).all()
+    assert warnings == 2 and records
+    service = InterviewService(engine, "clerk")
+    service.update(records[0], service.load(records[0]))  # valid as the form checks it
+    assert print_interview(engine, records[0], tmp_path / "约谈.pdf") >= 1

@@ -281,7 +281,8 @@ def build_awards(ctx: DemoContext, cases: list[Credited], clues: list[tuple[int,
 def build_commendations(ctx: DemoContext) -> None:
     """Praise, criticism, yellow and red cards and interviews, several of each kind."""
     rng = ctx.rng
-    kinds = list(COMMENDATION_KINDS)
+    # 警示 came with the plans' registers: the demo adds them there (app.demo.centre)
+    kinds = [k for k in COMMENDATION_KINDS if k != "warning"]
     drawn = [
         (
             ctx.random_day(60, WINDOW_DAYS),

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, select
 from app.core.progress import Job, Progress
 from app.core.validation import ValidationError
 from app.demo import cases as demo_cases
+from app.demo import centre as demo_centre
 from app.demo import deadlines as demo_deadlines
 from app.demo import households as demo_households
 from app.demo import incidents as demo_incidents
@@ -194,4 +195,5 @@ def _fill(ctx: DemoContext, households: int, existing: Existing) -> Iterator[Pro
     demo_incidents.build_handovers(ctx, clues)
     demo_instructions.build_instructions(ctx)
     demo_deadlines.build_deadlines(ctx, existing.settings)
+    demo_centre.build_centre(ctx)
     ctx.flush()

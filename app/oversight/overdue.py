@@ -16,6 +16,7 @@ from app.cases.dissuasion import awaiting_award_clause
 from app.cases.incidents import REVIEW_DAYS, reviews_overdue
 from app.core.navigation import Target
 from app.core.periods import quarter_number, quarter_of, report_deadline
+from app.org.centre import centre_gaps, governor_coverage
 from app.org.deadlines import groups_overdue, named_list, roles_overdue
 from app.oversight.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
 from app.oversight.instructions import overdue_receipts
@@ -205,6 +206,22 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                 "groups_deadline",
                 f"{named_list(groups.units)}村居超过{_day(groups.due)}仍未建立二级宣传群",
                 len(groups.units), Target("组织架构", "三级宣传群", {}),
+            )
+        )  # fmt: skip
+    gaps = centre_gaps(engine, today)
+    if gaps:
+        items.append(
+            OverdueItem(
+                "centre_staff", f"分中心人员未配齐：缺{'、'.join(gaps)}", len(gaps),
+                Target("组织架构", "分中心", {"serving": True}),
+            )
+        )  # fmt: skip
+    governors = governor_coverage(engine)
+    if governors.missing:
+        items.append(
+            OverdueItem(
+                "governors", f"{named_list(governors.missing)}单位未确定治理员（一企一员）",
+                len(governors.missing), Target("组织架构", "治理员", {}),
             )
         )  # fmt: skip
     if unreviewed:

@@ -9,10 +9,12 @@ from db.models.cases import (
     DissuasionCase,
     FraudIncident,
     FraudType,
+    InterviewRecord,
     ReportClue,
 )
 from db.models.households import Household, Letter, LetterTemplate, Resident, Visit
 from db.models.org import (
+    CentreStaff,
     Employee,
     Grid,
     LeadingGroup,
@@ -20,6 +22,7 @@ from db.models.org import (
     Person,
     PublicityGroup,
     Unit,
+    UnitGovernor,
     UnitRole,
 )
 from db.models.system import Attachment, AuditLog, Setting, User
@@ -46,6 +49,7 @@ __all__ = [
     "CallbackSample",
     "CaseDissuader",
     "CaseStat",
+    "CentreStaff",
     "ClueHandover",
     "Commendation",
     "ConfidentialReporter",
@@ -59,6 +63,7 @@ __all__ = [
     "Inspection",
     "Instruction",
     "InstructionReceipt",
+    "InterviewRecord",
     "LeadingGroup",
     "LeadingGroupMember",
     "Letter",
@@ -74,6 +79,7 @@ __all__ = [
     "Resident",
     "Setting",
     "Unit",
+    "UnitGovernor",
     "UnitRole",
     "User",
     "Visit",

@@ -130,7 +130,7 @@ class FraudIncident(RecordMixin, SoftDeleteMixin, Base):
 
     The victim is personal data: the name is shown masked in every list and export. The
     review says how the fraud reached the victim and which unit or grid failed to warn them;
-    the victim's follow-up (受害人教育引导) and legal aid (法律援助) are recorded with it (seed 004).
+    the victim's follow-up (受害人教育引导) and legal aid (法律援助) are kept with it (seed 004).
     """
 
     __tablename__ = "fraud_incident"
@@ -167,3 +167,20 @@ class ClueHandover(RecordMixin, SoftDeleteMixin, Base):
     result: Mapped[str] = mapped_column(String(16), index=True)
     result_on: Mapped[date | None] = mapped_column(Date)
     result_note: Mapped[str | None] = mapped_column(Text)
+
+
+class InterviewRecord(RecordMixin, SoftDeleteMixin, Base):
+    """The record of a 约谈 (an accountability interview, seed 004): when, where, who talked to
+    whom, what was said and what the unit undertook; printed as the 约谈记录."""
+
+    __tablename__ = "interview_record"
+
+    commendation_id: Mapped[int] = mapped_column(ForeignKey("commendation.id"), unique=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime)
+    place: Mapped[str | None] = mapped_column(String(128))
+    interviewers: Mapped[str] = mapped_column(String(200))
+    interviewee: Mapped[str] = mapped_column(String(64))
+    interviewee_post: Mapped[str | None] = mapped_column(String(128))
+    recorder: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    undertakings: Mapped[str | None] = mapped_column(Text)
