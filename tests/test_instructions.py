@@ -172,3 +172,19 @@ def test_a_clerk_signs_for_a_unit_in_the_tab(qtbot, engine, town):
     signed = view.instructions.register.column_index("signed")
     row = view.instructions.model.row_of_id(instruction)
     assert view.instructions.model.row(row).values[signed] == 1
+
+
+def test_the_monthly_notice_counts_instructions_signed_and_pushed_in_time(engine, town, tmp_path):
+    from pypdf import PdfReader
+
+    from app.oversight.monthly_notice import print_monthly_notice
+
+    receipts = _receipts(engine, _instruction(engine))
+    ReceiptService(engine, "clerk").update(
+        receipts["白鹤村"], {"signed_at": CAME + timedelta(minutes=30), "signed_by": "李书记",
+                            "pushed_at": CAME + timedelta(hours=3)}
+    )  # fmt: skip
+    path = tmp_path / "通报.pdf"
+    print_monthly_notice(engine, 2025, 3, path)
+    text = "".join(p.extract_text() for p in PdfReader(path).pages).replace("\n", "")
+    assert "本月收到上级指令1条，下发各单位（村居）2次，按时签收并推送1次，占50.0%。" in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine, func, select, text
 
@@ -22,6 +22,7 @@ from app.cases.figures import DissuasionSummary, dissuasion_summary
 from app.cases.incidents import ReviewSummary, monthly_case_counts, review_summary
 from app.core.periods import month_end, previous_month
 from app.oversight.dual_decline import DualDecline, dual_decline
+from app.oversight.instructions import instruction_summary
 from app.publicity.activities import counts_by_form, not_reported
 from db.engine import unit_of_work
 from db.models import Household, PublicityActivity, Unit
@@ -81,6 +82,8 @@ class MonthlyFigures:
     # the month's registered cases and their review (逐案倒查), and clues handed to the police
     reviews: ReviewSummary | None = None
     handovers: HandoverSummary | None = None
+    # instructions received in the month: (instructions, receipts, signed and pushed in time)
+    instructions: tuple[int, int, int] | None = None
 
     def total(self, attribute: str) -> int:
         """The township's total of a village figure."""
@@ -213,4 +216,6 @@ def monthly_figures(engine: Engine, year: int, month: int) -> MonthlyFigures:
         tuple((form, n, reached) for form, (n, reached) in forms.items()),
         tuple(u.name for u in not_reported(engine, year, month)),
         review_summary(engine, start, end), handover_summary(engine, start, end),
+        instruction_summary(engine, datetime.combine(start, time()),
+                            datetime.combine(end + timedelta(days=1), time())),
     )  # fmt: skip

@@ -162,6 +162,12 @@ def _publicity_section(doc: Document, f: MonthlyFigures) -> None:
             widths=[3, 2, 2],
             align=["left", "right", "right"],
         )
+    if f.instructions and f.instructions[0]:
+        count, receipts, on_time = f.instructions
+        doc.paragraph(
+            f"本月收到上级指令{count}条，下发各单位（村居）{receipts}次，"
+            f"按时签收并推送{on_time}次，占{_share(_ratio(on_time, receipts))}。"
+        )
 
 
 def _ranking_section(doc: Document, f: MonthlyFigures) -> None:
