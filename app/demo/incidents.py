@@ -41,6 +41,9 @@ def build_incidents(ctx: DemoContext, losses: Mapping[tuple[int, int, int], Sequ
     rng = ctx.rng
     villages = {v.unit.id: v for v in ctx.villages}
     periods = sorted({(y, m) for y, m, _ in losses})[-REGISTERED_MONTHS:]
+    with_cases = sorted((y, m) for (y, m, _), amounts in losses.items() if amounts)
+    if with_cases and not set(periods) & set(with_cases):
+        periods.append(with_cases[-1])  # a small township still registers its latest case
     for (year, month, village_id), amounts in sorted(losses.items()):
         if (year, month) not in periods:
             continue

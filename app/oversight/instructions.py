@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.core.records import RecordService
 from app.core.registers import RegisterColumn, RegisterFilter, SqlRegister, case_label
 from app.core.validation import FormField
+from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Instruction, InstructionReceipt, Unit
 
@@ -183,7 +184,7 @@ class InstructionService(RecordService):
                 row.deleted_at = None
         for unit_id, row in existing.items():
             if unit_id not in targets and row.signed_at is None and row.deleted_at is None:
-                row.deleted_at = obj.updated_at or datetime.now()
+                row.deleted_at = utcnow()
 
     def after_delete(self, session: Session, obj: Instruction) -> None:
         """The receipts go with the instruction."""
