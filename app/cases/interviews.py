@@ -146,17 +146,19 @@ def interview_document(engine: Engine, record_id: int) -> Document:
             raise ValidationError({"": "约谈记录不存在或已被删除"})
         decision = session.get_one(Commendation, record.commendation_id)
         unit = session.get_one(Unit, decision.unit_id).name
-    profile = load_profile(engine)
+    issuer = load_profile(engine).get("issuing_office") or ""
     doc = Document(style="official", where="约谈记录")
     doc.title("约谈记录")
     held = record.held_at
+    if issuer:
+        doc.labelled("约谈单位：", issuer)
     doc.labelled("约谈时间：", f"{chinese_date(held.date())}{held:%H:%M}")
     doc.labelled("约谈地点：", record.place or "")
-    doc.labelled("约 谈 人：", record.interviewers)
+    doc.labelled("约谈人：", record.interviewers)
     doc.labelled("被约谈单位：", unit)
     post = f"（{record.interviewee_post}）" if record.interviewee_post else ""
     doc.labelled("被约谈人：", f"{record.interviewee}{post}")
-    doc.labelled("记 录 人：", record.recorder or "")
+    doc.labelled("记录人：", record.recorder or "")
     doc.labelled("约谈事由：", decision.reason)
     doc.heading("一、约谈内容")
     doc.paragraph(record.content)
@@ -164,13 +166,9 @@ def interview_document(engine: Engine, record_id: int) -> Document:
     doc.paragraph(record.undertakings or "（无）")
     if decision.rectification_due:
         doc.paragraph(f"整改期限：{chinese_date(decision.rectification_due)}前报送整改情况。")
-    doc.spacer(2)
-    doc.paragraph("被约谈人（签字）：　　　　　　　　约谈人（签字）：", indent=False)
     doc.spacer(1)
+    doc.paragraph("被约谈人（签字）：　　　　　　　　约谈人（签字）：", indent=False)
     doc.paragraph("记录人（签字）：", indent=False)
-    issuer = profile.get("issuing_office") or ""
-    if issuer:
-        doc.signature(issuer, held.date())
     return doc
 
 
