@@ -20,6 +20,7 @@ from app.org.centre import (
     centre_gaps,
     governor_coverage,
 )
+from app.org.deadlines import save_deadlines
 from app.oversight.assessment import assess
 from app.oversight.overdue import overdue_items
 from db.engine import unit_of_work
@@ -73,8 +74,13 @@ def test_the_centre_has_one_director_and_says_what_it_lacks(engine, town):
     phone = register.column_index("mobile")
     assert rows[-1].values[phone] == "138****5678"
     assert register.count(RegisterQuery(filters={"serving": False})) == 1
+    # a reminder only once the year's date (报送时限) has passed
+    assert "centre_staff" not in {i.key for i in overdue_items(engine, TODAY)}
+    save_deadlines(engine, {"year": 2026, "staff_by": date(2026, 5, 10)})
+    assert "centre_staff" not in {i.key for i in overdue_items(engine, TODAY)}
+    save_deadlines(engine, {"year": 2026, "staff_by": date(2026, 5, 9)})
     item = {i.key: i for i in overdue_items(engine, TODAY)}["centre_staff"]
-    assert item.text == "分中心人员未配齐：缺工作人员（1/2名）"
+    assert item.text == "超过2026年5月9日分中心人员仍未配齐：缺工作人员（1/2名）"
     assert (item.target.tab, item.target.subtab) == ("组织架构", "分中心")
 
 
@@ -90,8 +96,9 @@ def test_one_governor_per_office_or_enterprise(engine, town):
     }
     coverage = governor_coverage(engine)
     assert (coverage.units, coverage.missing) == (2, ("清溪农商银行",))
+    save_deadlines(engine, {"year": 2026, "staff_by": date(2026, 3, 31)})
     item = {i.key: i for i in overdue_items(engine, TODAY)}["governors"]
-    assert item.text == "清溪农商银行单位未确定治理员（一企一员）"
+    assert item.text == "清溪农商银行单位超过2026年3月31日仍未确定治理员（一企一员）"
     register = GovernorRegister(engine)
     row = register.fetch(RegisterQuery(), 0, 5)[0]
     assert row.values[register.column_index("mobile")] == "139****5678"

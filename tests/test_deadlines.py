@@ -48,7 +48,9 @@ def test_dates_are_kept_per_year_and_must_fall_in_it(engine):
     assert deadlines_of(engine, 2026) == Deadlines(2026)
     save_deadlines(engine, {"year": 2025, "roles_by": date(2025, 3, 31)}, "clerk")
     save_deadlines(engine, {"year": "2026", "roles_by": "2026-04-15", "groups_by": "2026-05-01"})
+    save_deadlines(engine, {"year": 2024, "staff_by": "2024-06-30"})
     assert load_deadlines(engine) == {
+        2024: Deadlines(2024, None, None, date(2024, 6, 30)),
         2025: Deadlines(2025, date(2025, 3, 31), None),
         2026: Deadlines(2026, date(2026, 4, 15), date(2026, 5, 1)),
     }

@@ -15,6 +15,7 @@ def build_deadlines(ctx: DemoContext, existing_settings: set[str]) -> None:
         return
     year = ctx.today.year
     dates = {
-        str(y): {"roles_by": f"{y}-03-31", "groups_by": f"{y}-04-30"} for y in (year - 1, year)
+        str(y): {"roles_by": f"{y}-03-31", "groups_by": f"{y}-04-30", "staff_by": f"{y}-03-31"}
+        for y in (year - 1, year)
     }
     ctx.add(Setting, ctx.moment(WINDOW_DAYS), key=DEADLINES_KEY, value=json.dumps(dates))

@@ -1,7 +1,9 @@
-"""The dates the year's plan sets (报送时限): 四员 named by a date, publicity groups built by one.
+"""The dates the year's plan sets (报送时限): 四员 named by a date, publicity groups built by one,
+the sub-centre and the 治理员 staffed by one.
 
 Seed 001 asks every village and member unit to report its four people (四员) and every village
-to build its second-tier WeChat group (三级宣传群) by set dates. The dates change from year to
+to build its second-tier WeChat group (三级宣传群) by set dates; seeds 003 and 004 staff the
+sub-centre and name a 治理员 in every office and enterprise. The dates change from year to
 year, so they are kept per year in the settings; after a date has passed, what is still
 missing is overdue (the overview says so), not only missing.
 """
@@ -32,7 +34,10 @@ FIELDS = (
               help="此日期后仍未报齐四员的单位（村居）列为逾期"),
     FormField("groups_by", "二级宣传群建成截止日期", kind="date",
               help="此日期后仍没有二级宣传群的村居列为逾期"),
+    FormField("staff_by", "分中心人员、治理员配齐截止日期", kind="date",
+              help="此日期后分中心人员未配齐、单位未确定治理员的列为逾期"),
 )  # fmt: skip
+KEYS = ("roles_by", "groups_by", "staff_by")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Deadlines:
     year: int
     roles_by: date | None = None
     groups_by: date | None = None
+    staff_by: date | None = None
 
 
 def load_deadlines(engine: Engine) -> dict[int, Deadlines]:
@@ -52,7 +58,7 @@ def load_deadlines(engine: Engine) -> dict[int, Deadlines]:
     return {
         int(year): Deadlines(
             int(year),
-            *(date.fromisoformat(d[k]) if d.get(k) else None for k in ("roles_by", "groups_by")),
+            *(date.fromisoformat(d[k]) if d.get(k) else None for k in KEYS),
         )
         for year, d in stored.items()
     }
@@ -77,16 +83,14 @@ def save_deadlines(engine: Engine, raw: Mapping[str, Any], user: str | None = No
     with unit_of_work(engine, user) as session:
         row = session.get(Setting, DEADLINES_KEY)
         stored = json.loads(row.value) if row is not None and row.value else {}
-        stored[str(year)] = {
-            k: values[k].isoformat() for k in ("roles_by", "groups_by") if values[k] is not None
-        }
+        stored[str(year)] = {k: values[k].isoformat() for k in KEYS if values[k] is not None}
         value = json.dumps(dict(sorted(stored.items())))
         if row is None:
             session.add(Setting(key=DEADLINES_KEY, value=value))
         else:
             row.value = value
         audit.record(session, "update", "setting", None, DEADLINES_KEY)
-    return Deadlines(year, values["roles_by"], values["groups_by"])
+    return Deadlines(year, *(values[k] for k in KEYS))
 
 
 @dataclass(frozen=True)

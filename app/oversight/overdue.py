@@ -17,7 +17,7 @@ from app.cases.incidents import REVIEW_DAYS, reviews_overdue
 from app.core.navigation import Target
 from app.core.periods import quarter_number, quarter_of, report_deadline
 from app.org.centre import centre_gaps, governor_coverage
-from app.org.deadlines import groups_overdue, named_list, roles_overdue
+from app.org.deadlines import deadlines_of, groups_overdue, named_list, roles_overdue
 from app.oversight.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
 from app.oversight.instructions import overdue_receipts
 from app.publicity.activities import not_reported
@@ -208,20 +208,22 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
                 len(groups.units), Target("组织架构", "三级宣传群", {}),
             )
         )  # fmt: skip
-    gaps = centre_gaps(engine, today)
+    staff_by = deadlines_of(engine, today.year).staff_by
+    gaps = centre_gaps(engine, today) if staff_by and today > staff_by else []
     if gaps:
         items.append(
             OverdueItem(
-                "centre_staff", f"分中心人员未配齐：缺{'、'.join(gaps)}", len(gaps),
-                Target("组织架构", "分中心", {"serving": True}),
+                "centre_staff", f"超过{_day(staff_by)}分中心人员仍未配齐：缺{'、'.join(gaps)}",
+                len(gaps), Target("组织架构", "分中心", {"serving": True}),
             )
         )  # fmt: skip
-    governors = governor_coverage(engine)
-    if governors.missing:
+    unnamed = governor_coverage(engine).missing if staff_by and today > staff_by else ()
+    if unnamed:
         items.append(
             OverdueItem(
-                "governors", f"{named_list(governors.missing)}单位未确定治理员（一企一员）",
-                len(governors.missing), Target("组织架构", "治理员", {}),
+                "governors",
+                f"{named_list(unnamed)}单位超过{_day(staff_by)}仍未确定治理员（一企一员）",
+                len(unnamed), Target("组织架构", "治理员", {}),
             )
         )  # fmt: skip
     if unreviewed:
