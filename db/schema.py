@@ -24,7 +24,7 @@ from db.sqlite_file import backup_copy, check_file
 log = logging.getLogger(__name__)
 
 # The newest revision in migrations/versions; tests/test_migrations.py checks they agree.
-HEAD_REVISION = "0011_letter_printed_values"
+HEAD_REVISION = "0012_plan_registers"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 

@@ -37,7 +37,7 @@ def test_demo_then_check(tmp_path):
     with sqlite3.connect(db) as conn:
         households = conn.execute("SELECT count(*) FROM household").fetchone()[0]
     assert counts["household"] == households == 200
-    assert len(counts) == 34
+    assert len(counts) == 41
     assert all(n > 0 for n in counts.values()), counts
 
 

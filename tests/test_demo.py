@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, Integer, func, select, text
 from sqlalchemy.orm import Session
 
 import db.models  # noqa: F401 - every table on the metadata
@@ -87,7 +87,7 @@ def test_every_table_is_filled_and_counted(built):
             name: conn.scalar(select(func.count()).select_from(table))
             for name, table in Base.metadata.tables.items()
         }
-    assert len(counts) == 34
+    assert len(counts) == 41
     assert [name for name, n in counts.items() if n == 0] == []
     assert counts["household"] == HOUSEHOLDS
     written = dict(summary.counts)
@@ -386,3 +386,82 @@ def test_the_township_shows_the_dual_decline_its_plan_asks_for(built):
     total = result.total  # 300 households have a handful of cases: both fall at 3,000
     assert total.cases <= total.cases_last and total.loss_fen < total.loss_last_fen
     assert total.status in ("both", "one")
+
+
+def test_registered_cases_are_the_monthly_figures_of_their_months(built):
+    from app.cases.incidents import IncidentService
+    from app.oversight.overdue import overdue_items
+    from db.models import CaseStat, ClueHandover, FraudIncident
+
+    engine, _, _ = built
+    month = func.cast(func.strftime("%m", FraudIncident.occurred_on), Integer)
+    with engine.connect() as conn:
+        registered = conn.execute(
+            select(FraudIncident.village_id, month, func.count(), func.sum(FraudIncident.loss_fen))
+            .where(FraudIncident.deleted_at.is_(None))
+            .group_by(FraudIncident.village_id, month)
+        ).all()
+        typed = {
+            (v, m): (c, loss)
+            for v, m, c, loss in conn.execute(
+                select(
+                    CaseStat.village_id, CaseStat.month, CaseStat.case_count, CaseStat.loss_fen
+                ).where(CaseStat.year == TODAY.year)
+            )
+        }
+        ids = conn.scalars(select(FraudIncident.id)).all()
+        results = set(conn.scalars(select(ClueHandover.result)))
+    assert registered and all(typed[(v, m)] == (c, loss) for v, m, c, loss in registered)
+    # every registered case is valid as the form checks it
+    service = IncidentService(engine, "clerk")
+    for incident in ids:
+        service.update(incident, service.load(incident))
+    assert {"pending", "handled"} <= results
+    keys = {i.key for i in overdue_items(engine, TODAY)}
+    assert "clue_feedback" in keys
+
+
+def test_instructions_are_signed_and_pushed_and_the_newest_waits(built):
+    from app.oversight.instructions import overdue_receipts
+    from app.oversight.overdue import overdue_items
+    from db.models import Instruction, InstructionReceipt
+
+    engine, _, _ = built
+    with Session(engine) as session:
+        instructions = session.scalar(select(func.count()).select_from(Instruction))
+        signed = session.scalar(
+            select(func.count()).where(InstructionReceipt.signed_at.is_not(None))
+        )
+        unsigned, unpushed = overdue_receipts(session, datetime.combine(TODAY, datetime.max.time()))
+    assert instructions >= 12 and signed > 0
+    assert (unsigned, unpushed) == (2, 1)
+    keys = {i.key for i in overdue_items(engine, TODAY + timedelta(days=1))}
+    assert {"instruction_signing", "instruction_pushing"} <= keys
+
+
+def test_the_plan_dates_are_set_and_late_units_are_overdue(built):
+    from app.org.deadlines import load_deadlines, roles_overdue
+
+    engine, _, _ = built
+    dates = load_deadlines(engine)
+    assert sorted(dates) == [TODAY.year - 1, TODAY.year]
+    assert dates[TODAY.year].roles_by == date(TODAY.year, 3, 31)
+    late = roles_overdue(engine, TODAY)
+    assert late is not None and late.units  # the demo leaves some units short of their 四员
+
+
+def test_the_centre_is_staffed_and_its_interviews_recorded(built, tmp_path):
+    from app.cases.interviews import InterviewService, print_interview
+    from app.org.centre import centre_gaps, governor_coverage
+    from db.models import Commendation, InterviewRecord
+
+    engine, _, _ = built
+    assert centre_gaps(engine, TODAY) == []
+    assert len(governor_coverage(engine).missing) == 2
+    with engine.connect() as conn:
+        warnings = conn.scalar(select(func.count()).where(Commendation.kind == "warning"))
+        records = conn.scalars(select(InterviewRecord.id)).all()
+    assert warnings == 2 and records
+    service = InterviewService(engine, "clerk")
+    service.update(records[0], service.load(records[0]))  # valid as the form checks it
+    assert print_interview(engine, records[0], tmp_path / "约谈.pdf") >= 1

@@ -80,7 +80,7 @@ def test_every_model_round_trips(engine):
             session.flush()
             created[table.name] = obj.id if hasattr(obj, "id") else values["key"]
             expected[table.name] = values
-    assert len(created) == len(Base.metadata.tables) == 34
+    assert len(created) == len(Base.metadata.tables) == 41
 
     with unit_of_work(engine) as session:
         for table in Base.metadata.sorted_tables:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, select
+from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.cases.dissuasion import yuan_column
@@ -20,7 +20,7 @@ from app.core.validation import FormField
 from app.sheets.reading import RowError, RowErrors, RowPlan, read_rows
 from app.sheets.writing import SheetTable, write_tables_xlsx
 from db.engine import unit_of_work
-from db.models import CaseStat, Unit
+from db.models import CaseStat, FraudIncident, Unit
 
 SOURCES = {"typed": "手工录入", "imported": "导入"}
 
@@ -36,6 +36,8 @@ class CaseStatRegister(SqlRegister):
         RegisterColumn("case_count", "发案数", 8, numeric=True),
         RegisterColumn("loss_yuan", "案损（元）", 14, numeric=True),
         RegisterColumn("source", "来源", 8),
+        # a month with registered cases is counted from them (app.cases.incidents)
+        RegisterColumn("registered", "发案登记（通报以此为准）", 12, numeric=True),
     )
     default_sort = "period"  # year and month together, newest last
 
@@ -52,6 +54,7 @@ class CaseStatRegister(SqlRegister):
                 yuan_column(CaseStat.loss_fen).label("loss_yuan"),
                 case_label(CaseStat.source, SOURCES).label("source"),
                 period.label("period"),
+                _registered().label("registered"),
             )
             .join(Unit, Unit.id == CaseStat.village_id)
             .where(CaseStat.deleted_at.is_(None))
@@ -87,6 +90,23 @@ class CaseStatRegister(SqlRegister):
         if key == "village":
             return CaseStat.village_id == value
         return None
+
+
+def _registered() -> ColumnElement:
+    """How many cases of the row's village and month are registered one by one (发案登记)."""
+    day = FraudIncident.occurred_on
+    return (
+        select(func.count())
+        .where(
+            FraudIncident.village_id == CaseStat.village_id,
+            FraudIncident.deleted_at.is_(None),
+            day >= func.printf("%04d-%02d-01", CaseStat.year, CaseStat.month),
+            day < func.date(func.printf("%04d-%02d-01", CaseStat.year, CaseStat.month),
+                            "+1 month"),
+        )
+        .correlate(CaseStat)
+        .scalar_subquery()
+    )  # fmt: skip
 
 
 def village_choices(engine: Engine) -> list[tuple[int, str]]:

@@ -24,9 +24,16 @@ def mask_phone(value: str | None) -> str:
     return head + "*" * max(len(value) - len(head) - 2, 1) + value[-2:]
 
 
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+def mask_name(value: str | None) -> str:
+    """`欧阳娜娜` → `欧***`: the first character and one star for each of the others."""
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "name": mask_name}
 
 
 def mask(kind: str, value: str | None) -> str:
-    """Mask `value` as personal data of `kind` ("id_number" or "phone")."""
+    """Mask `value` as personal data of `kind` ("id_number", "phone" or "name")."""
     return MASKERS[kind](value)

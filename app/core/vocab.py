@@ -102,6 +102,7 @@ COMMENDATION_KINDS = {
     "yellow_card": "黄牌",
     "red_card": "红牌",
     "interview": "约谈",
+    "warning": "警示",
 }
 
 MEETING_KINDS = {

@@ -281,7 +281,8 @@ def build_awards(ctx: DemoContext, cases: list[Credited], clues: list[tuple[int,
 def build_commendations(ctx: DemoContext) -> None:
     """Praise, criticism, yellow and red cards and interviews, several of each kind."""
     rng = ctx.rng
-    kinds = list(COMMENDATION_KINDS)
+    # 警示 came with the plans' registers: the demo adds them there (app.demo.centre)
+    kinds = [k for k in COMMENDATION_KINDS if k != "warning"]
     drawn = [
         (
             ctx.random_day(60, WINDOW_DAYS),
@@ -337,12 +338,14 @@ def _poisson(ctx: DemoContext, mean: float) -> int:
     return k
 
 
-def build_case_stats(ctx: DemoContext) -> None:
+def build_case_stats(ctx: DemoContext) -> dict[tuple[int, int, int], list[int]]:
     """Monthly cases and losses per village for the months that have ended. The first year is
     drawn; each month of the second keeps most of the same month's cases a year before (and
     their losses, smaller) and now and then gains one, so the township shows the 双降 its plan
-    asks for while single villages and months may rise."""
+    asks for while single villages and months may rise. Returns each case's loss in yuan by
+    (year, month, village id)."""
     rng = ctx.rng
+    drawn: dict[tuple[int, int, int], list[int]] = {}
     year_ago: dict[tuple[int, int], list[int]] = {}  # (month index, village) -> losses in yuan
     for t, (year, month) in enumerate(months(ctx, ended=True)):
         stamp = datetime(year, month, 1) + timedelta(days=32)
@@ -371,6 +374,8 @@ def build_case_stats(ctx: DemoContext) -> None:
                 loss_fen=sum(losses) * 100,
                 source="imported" if rng.random() < 0.7 else "typed",
             )
+            drawn[(year, month, village.unit.id)] = losses
+    return drawn
 
 
 def build_titles(ctx: DemoContext) -> None:

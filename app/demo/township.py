@@ -23,8 +23,12 @@ from sqlalchemy import Connection, Engine, select
 from app.core.progress import Job, Progress
 from app.core.validation import ValidationError
 from app.demo import cases as demo_cases
+from app.demo import centre as demo_centre
+from app.demo import deadlines as demo_deadlines
 from app.demo import households as demo_households
+from app.demo import incidents as demo_incidents
 from app.demo import inspections as demo_inspections
+from app.demo import instructions as demo_instructions
 from app.demo import org as demo_org
 from app.demo import work as demo_work
 from app.demo.context import DemoContext
@@ -176,7 +180,7 @@ def _fill(ctx: DemoContext, households: int, existing: Existing) -> Iterator[Pro
     clues = demo_cases.build_clues(ctx, households)
     demo_cases.build_awards(ctx, credited, clues)
     demo_cases.build_commendations(ctx)
-    demo_cases.build_case_stats(ctx)
+    case_losses = demo_cases.build_case_stats(ctx)
     demo_cases.build_titles(ctx)
     ctx.flush()
 
@@ -185,4 +189,11 @@ def _fill(ctx: DemoContext, households: int, existing: Existing) -> Iterator[Pro
     demo_work.build_publicity(ctx)
     demo_inspections.build_inspections(ctx)
     demo_work.build_system(ctx, existing.usernames, existing.settings)
+    ctx.flush()
+    # the plans' registers last: the earlier steps draw the same rows as before they existed
+    demo_incidents.build_incidents(ctx, case_losses)
+    demo_incidents.build_handovers(ctx, clues)
+    demo_instructions.build_instructions(ctx)
+    demo_deadlines.build_deadlines(ctx, existing.settings)
+    demo_centre.build_centre(ctx)
     ctx.flush()

@@ -65,7 +65,10 @@ DEFAULT_WEIGHTS = {
 }
 # The rectification counts the workbook lists beside the indicators.
 RECTIFICATION_COLUMNS = {"on_time": "按期整改", "late": "逾期整改", "overdue": "逾期未整改"}
-DEFAULT_POINTS = {"praise": 2, "criticism": -2, "yellow_card": -5, "red_card": -10, "interview": -3}
+DEFAULT_POINTS = {
+    "praise": 2, "criticism": -2, "yellow_card": -5, "red_card": -10, "interview": -3,
+    "warning": -1,
+}  # fmt: skip
 CASE_TREND_SCORE = {"both": 1.0, "zero": 1.0, "one": 0.5, "none": 0.0, "over_cap": 0.0}
 
 

@@ -1,6 +1,7 @@
 """双降: fraud cases and losses of this year against last year, per month and per village.
 
-The figures are the police station's monthly case statistics (CaseStat). A year is compared
+The figures are the registered cases (发案登记) of a village's month where it has any, else the
+police station's monthly case statistics (CaseStat). A year is compared
 with the same months of the year before: up to the last month that has figures this year, so
 a half-year is never measured against a whole one. The plan's control target (seed 003:
 警情增幅同比控制在6%—8%, then 5%, then 实现同比下降) is a cap on the growth of cases, stored
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
+from app.cases.incidents import last_month_with_cases, monthly_case_counts
 from app.core import audit
 from app.core.validation import ValidationError
 from db.engine import unit_of_work
-from db.models import CaseStat, Setting, Unit
+from db.models import Setting, Unit
 
 CAPS_KEY = "dual_decline_caps"
 STATUSES = {
@@ -139,26 +141,21 @@ def dual_decline(engine: Engine, year: int, through_month: int | None = None) ->
     """
     with unit_of_work(engine) as session:
         if through_month is None:
-            through_month = (
-                session.scalar(
-                    select(func.max(CaseStat.month)).where(
-                        CaseStat.year == year, CaseStat.deleted_at.is_(None)
-                    )
+            through_month = last_month_with_cases(session, year)
+        counts = monthly_case_counts(session, years=(year, year - 1))
+        villages = {
+            v: (order, name)
+            for v, order, name in session.execute(
+                select(Unit.id, Unit.sort_order, Unit.name).where(
+                    Unit.id.in_({v for v, _, _ in counts})
                 )
-                or 0
             )
-        rows = session.execute(
-            select(
-                CaseStat.village_id, Unit.name, Unit.sort_order, CaseStat.year, CaseStat.month,
-                CaseStat.case_count, CaseStat.loss_fen,
-            )
-            .join(Unit, Unit.id == CaseStat.village_id)
-            .where(
-                CaseStat.deleted_at.is_(None),
-                CaseStat.year.in_((year, year - 1)),
-                CaseStat.month <= through_month,
-            )
-        ).all()  # fmt: skip
+        }
+    rows = [
+        (v, villages[v][1], villages[v][0], y, m, cases, loss)
+        for (v, y, m), (cases, loss) in counts.items()
+        if m <= through_month
+    ]
     cap = load_caps(engine).get(year)
     per_village: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     names: dict[int, tuple[int, str]] = {}

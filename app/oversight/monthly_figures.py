@@ -1,6 +1,7 @@
 """The figures of a month's notice (月度通报), each as it stood at the end of that month.
 
-Cases and losses come from the police station's monthly figures (CaseStat); visits from the
+Cases and losses come from the registered cases (发案登记) where a village's month has any, else
+from the police station's monthly figures (CaseStat); visits from the
 visit records (a visit counts when someone was met: 已走访 or 拒绝, not 不在家); letters by the
 day they were delivered or signed. So the October notice printed in December still says what October
 said. Household counts go through the narrow village index, and visits and letters are
@@ -12,16 +13,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, func, or_, select, text
+from sqlalchemy import Engine, func, select, text
 
+from app.cases.clue_handovers import HandoverSummary, handover_summary
 from app.cases.figures import DissuasionSummary, dissuasion_summary
+from app.cases.incidents import ReviewSummary, monthly_case_counts, review_summary
 from app.core.periods import month_end, previous_month
 from app.oversight.dual_decline import DualDecline, dual_decline
+from app.oversight.instructions import instruction_summary
 from app.publicity.activities import counts_by_form, not_reported
 from db.engine import unit_of_work
-from db.models import CaseStat, Household, PublicityActivity, Unit
+from db.models import Household, PublicityActivity, Unit
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,11 @@ class MonthlyFigures:
     reporting_units: int
     by_form: tuple[tuple[str, int, int], ...]  # form, activities, people reached
     silent_units: tuple[str, ...]
+    # the month's registered cases and their review (逐案倒查), and clues handed to the police
+    reviews: ReviewSummary | None = None
+    handovers: HandoverSummary | None = None
+    # instructions received in the month: (instructions, receipts, signed and pushed in time)
+    instructions: tuple[int, int, int] | None = None
 
     def total(self, attribute: str) -> int:
         """The township's total of a village figure."""
@@ -176,15 +185,7 @@ def monthly_figures(engine: Engine, year: int, month: int) -> MonthlyFigures:
             .order_by(Unit.sort_order, Unit.id)
         ).all()
         periods = ((year, month), last_month, (year - 1, month))
-        stats: dict[tuple[int, int, int], tuple[int, int]] = {
-            (v, y, m): (c, loss)
-            for v, y, m, c, loss in session.execute(
-                select(CaseStat.village_id, CaseStat.year, CaseStat.month, CaseStat.case_count,
-                       CaseStat.loss_fen)
-                .where(CaseStat.deleted_at.is_(None),
-                       or_(*((CaseStat.year == y) & (CaseStat.month == m) for y, m in periods)))
-            )
-        }  # fmt: skip
+        stats = monthly_case_counts(session, periods)
         activities, people, units = session.execute(
             select(
                 func.count(),
@@ -214,4 +215,7 @@ def monthly_figures(engine: Engine, year: int, month: int) -> MonthlyFigures:
         dual_decline(engine, year, through_month=month), activities, people, units,
         tuple((form, n, reached) for form, (n, reached) in forms.items()),
         tuple(u.name for u in not_reported(engine, year, month)),
+        review_summary(engine, start, end), handover_summary(engine, start, end),
+        instruction_summary(engine, datetime.combine(start, time()),
+                            datetime.combine(end + timedelta(days=1), time())),
     )  # fmt: skip

@@ -83,6 +83,26 @@ def _cases_section(doc: Document, f: MonthlyFigures, area: str) -> None:
         widths=[3.2, 1.8, 1.5, 1.8, 2.1, 2.1, 2.3, 2.2],
         align=["left", "right", "right", "right", "right", "right", "right", "center"],
     )  # fmt: skip
+    review = _review_sentence(f)
+    if review:
+        doc.paragraph(review, indent=True)
+
+
+def _review_sentence(f: MonthlyFigures) -> str:
+    """逐案倒查 and 线索移交 of the month, when the registers hold any (seed 000, seed 004)."""
+    parts = []
+    r, h = f.reviews, f.handovers
+    if r is not None and r.cases:
+        parts.append(
+            f"本月登记发案{r.cases}起，已逐案倒查{r.reviewed}起，查明宣防不到位{r.accountable}起，"
+            f"已对受害人教育引导{r.followed_up}人、提供法律援助{r.legal_aid}人"
+        )
+    if h is not None and h.handed_over:
+        parts.append(
+            f"向公安机关移交涉诈线索{h.handed_over}条，已立案{h.filed}条、已查处{h.handled}条、"
+            f"查无实据{h.unfounded}条、待反馈{h.pending}条"
+        )
+    return "；".join(parts) + "。" if parts else ""
 
 
 def _dissuasion_section(doc: Document, f: MonthlyFigures) -> None:
@@ -141,6 +161,12 @@ def _publicity_section(doc: Document, f: MonthlyFigures) -> None:
             + [["合计", f.activities, f.people_reached]],
             widths=[3, 2, 2],
             align=["left", "right", "right"],
+        )
+    if f.instructions and f.instructions[0]:
+        count, receipts, on_time = f.instructions
+        doc.paragraph(
+            f"本月收到上级指令{count}条，下发各单位（村居）{receipts}次，"
+            f"按时签收并推送{on_time}次，占{_share(_ratio(on_time, receipts))}。"
         )
 
 

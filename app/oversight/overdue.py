@@ -11,10 +11,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, and_, func, select
 
+from app.cases.clue_handovers import FEEDBACK_DAYS, PENDING_OVERDUE, feedback_overdue
 from app.cases.dissuasion import awaiting_award_clause
+from app.cases.incidents import REVIEW_DAYS, reviews_overdue
 from app.core.navigation import Target
 from app.core.periods import quarter_number, quarter_of, report_deadline
+from app.org.centre import centre_gaps, governor_coverage
+from app.org.deadlines import deadlines_of, groups_overdue, named_list, roles_overdue
 from app.oversight.callbacks import CALLBACK_DAYS, OVERDUE_PENDING
+from app.oversight.instructions import overdue_receipts
 from app.publicity.activities import not_reported
 from db.engine import unit_of_work
 from db.models import (
@@ -54,6 +59,11 @@ def _quarterly_meetings(session, start: date, end: date) -> int:
             Meeting.held_at < datetime.combine(end + timedelta(days=1), datetime.min.time()),
         )
     )
+
+
+def _day(day: date) -> str:
+    """2026年3月31日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _meeting_target(start: date) -> Target:
@@ -162,6 +172,74 @@ def overdue_items(engine: Engine, today: date | None = None) -> list[OverdueItem
         unrewarded = session.scalar(
             select(func.count()).where(DissuasionCase.deleted_at.is_(None), awaiting_award_clause())
         )
+        unreviewed = reviews_overdue(session, today)
+        unanswered = feedback_overdue(session, today)
+        now = (
+            datetime.now()
+            if today == date.today()
+            else datetime.combine(today, datetime.min.time())
+        )
+        unsigned, unpushed = overdue_receipts(session, now)
+    for key, count, text, state in (
+        ("instruction_signing", unsigned, f"{unsigned}个单位（村居）逾期未签收指令",
+         "sign_overdue"),
+        ("instruction_pushing", unpushed, f"{unpushed}个单位（村居）已签收指令但逾期未推送",
+         "push_overdue"),
+    ):  # fmt: skip
+        if count:
+            items.append(
+                OverdueItem(key, text, count, Target("督导考核", "指令签收", {"state": state}))
+            )
+    roles = roles_overdue(engine, today)
+    if roles and roles.units:
+        items.append(
+            OverdueItem(
+                "roles_deadline",
+                f"{named_list(roles.units)}单位（村居）超过{_day(roles.due)}仍未报齐四员",
+                len(roles.units), Target("成员单位", None, {"roles": "incomplete"}),
+            )
+        )  # fmt: skip
+    groups = groups_overdue(engine, today)
+    if groups and groups.units:
+        items.append(
+            OverdueItem(
+                "groups_deadline",
+                f"{named_list(groups.units)}村居超过{_day(groups.due)}仍未建立二级宣传群",
+                len(groups.units), Target("组织架构", "三级宣传群", {}),
+            )
+        )  # fmt: skip
+    staff_by = deadlines_of(engine, today.year).staff_by
+    gaps = centre_gaps(engine, today) if staff_by and today > staff_by else []
+    if gaps:
+        items.append(
+            OverdueItem(
+                "centre_staff", f"超过{_day(staff_by)}分中心人员仍未配齐：缺{'、'.join(gaps)}",
+                len(gaps), Target("组织架构", "分中心", {"serving": True}),
+            )
+        )  # fmt: skip
+    unnamed = governor_coverage(engine).missing if staff_by and today > staff_by else ()
+    if unnamed:
+        items.append(
+            OverdueItem(
+                "governors",
+                f"{named_list(unnamed)}单位超过{_day(staff_by)}仍未确定治理员（一企一员）",
+                len(unnamed), Target("组织架构", "治理员", {}),
+            )
+        )  # fmt: skip
+    if unreviewed:
+        items.append(
+            OverdueItem(
+                "incident_reviews", f"{unreviewed}起案件发案超过{REVIEW_DAYS}天仍未逐案倒查",
+                unreviewed, Target("劝阻案例", "发案登记", {"review": "overdue"}),
+            )
+        )  # fmt: skip
+    if unanswered:
+        items.append(
+            OverdueItem(
+                "clue_feedback", f"{unanswered}条移交公安的线索超过{FEEDBACK_DAYS}天未反馈结果",
+                unanswered, Target("奖励与表彰", "线索移交", {"result": PENDING_OVERDUE}),
+            )
+        )  # fmt: skip
     if today >= report_deadline(today.year, today.month):
         silent = len(not_reported(engine, today.year, today.month))
         if silent:

@@ -123,3 +123,64 @@ class Commendation(RecordMixin, SoftDeleteMixin, Base):
     document_number: Mapped[str | None] = mapped_column(String(64))
     rectification_due: Mapped[date | None] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date)
+
+
+class FraudIncident(RecordMixin, SoftDeleteMixin, Base):
+    """A fraud case that happened (发案), reviewed one by one (逐案倒查, seed 000).
+
+    The victim is personal data: the name is shown masked in every list and export. The
+    review says how the fraud reached the victim and which unit or grid failed to warn them;
+    the victim's follow-up (受害人教育引导) and legal aid (法律援助) are kept with it (seed 004).
+    """
+
+    __tablename__ = "fraud_incident"
+
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    victim_name: Mapped[str] = mapped_column(String(64))
+    victim_age: Mapped[int | None] = mapped_column(Integer)
+    fraud_type_id: Mapped[int | None] = mapped_column(ForeignKey("fraud_type.id"))
+    loss_fen: Mapped[int] = mapped_column(Integer, default=0)
+    # how the fraud reached the victim: 微信、QQ、电话、短信链接…
+    contact_channel: Mapped[str | None] = mapped_column(String(64))
+    police_case_number: Mapped[str | None] = mapped_column(String(64))
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_findings: Mapped[str | None] = mapped_column(Text)
+    # the member unit or village whose warning failed, and the grid or household it concerns
+    accountable_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    accountable_note: Mapped[str | None] = mapped_column(String(200))
+    followed_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+    legal_aid_on: Mapped[date | None] = mapped_column(Date)
+    legal_aid: Mapped[str | None] = mapped_column(Text)
+
+
+class ClueHandover(RecordMixin, SoftDeleteMixin, Base):
+    """A clue handed over to the police (线索移交, seed 004): when, to whom, and the result."""
+
+    __tablename__ = "clue_handover"
+
+    clue_id: Mapped[int] = mapped_column(ForeignKey("report_clue.id"), unique=True)
+    handed_on: Mapped[date] = mapped_column(Date, index=True)
+    receiving_unit: Mapped[str] = mapped_column(String(128))
+    # pending (待反馈), filed (已立案), handled (已查处), unfounded (查无实据)
+    result: Mapped[str] = mapped_column(String(16), index=True)
+    result_on: Mapped[date | None] = mapped_column(Date)
+    result_note: Mapped[str | None] = mapped_column(Text)
+
+
+class InterviewRecord(RecordMixin, SoftDeleteMixin, Base):
+    """The record of a 约谈 (an accountability interview, seed 004): when, where, who talked to
+    whom, what was said and what the unit undertook; printed as the 约谈记录."""
+
+    __tablename__ = "interview_record"
+
+    commendation_id: Mapped[int] = mapped_column(ForeignKey("commendation.id"), unique=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime)
+    place: Mapped[str | None] = mapped_column(String(128))
+    interviewers: Mapped[str] = mapped_column(String(200))
+    interviewee: Mapped[str] = mapped_column(String(64))
+    interviewee_post: Mapped[str | None] = mapped_column(String(128))
+    recorder: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    undertakings: Mapped[str | None] = mapped_column(Text)

@@ -143,3 +143,31 @@ class PublicityGroup(RecordMixin, SoftDeleteMixin, Base):
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     last_push_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class CentreStaff(RecordMixin, SoftDeleteMixin, Base):
+    """A post of the township's anti-fraud sub-centre (分中心, seed 004): 主任, 常务副主任, 副主任
+    or 工作人员; one who leaves gets `ended_on`, so who served when is kept."""
+
+    __tablename__ = "centre_staff"
+
+    # director, executive_deputy, deputy, staff
+    role: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(64))
+    # the post held besides (本职): 党委副书记、平安办主任、派出所所长…
+    post: Mapped[str | None] = mapped_column(String(128))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class UnitGovernor(RecordMixin, SoftDeleteMixin, Base):
+    """A unit's anti-fraud 治理员 (seed 003: 按照“一企一员”的标准，建立反电诈联络员、治理员队伍)."""
+
+    __tablename__ = "unit_governor"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    post: Mapped[str | None] = mapped_column(String(64))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    appointed_on: Mapped[date | None] = mapped_column(Date)

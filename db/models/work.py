@@ -173,3 +173,33 @@ class FraudFreeTitle(RecordMixin, SoftDeleteMixin, Base):
     # applying, awarded, revoked
     status: Mapped[str] = mapped_column(String(16))
     awarded_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Instruction(RecordMixin, SoftDeleteMixin, Base):
+    """An instruction (指令) from above, to be signed for and pushed on at once (seed 001:
+    第一时间签收，第一时间推送) by every unit or village it goes to."""
+
+    __tablename__ = "instruction"
+
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    issuer: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str | None] = mapped_column(Text)
+    # villages, units (member units that are not villages) or all
+    recipients: Mapped[str] = mapped_column(String(16))
+    sign_due_at: Mapped[datetime] = mapped_column(DateTime)
+    push_due_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class InstructionReceipt(RecordMixin, SoftDeleteMixin, Base):
+    """When one unit or village signed for an instruction (签收) and pushed it on (推送)."""
+
+    __tablename__ = "instruction_receipt"
+    __table_args__ = (UniqueConstraint("instruction_id", "unit_id"),)
+
+    instruction_id: Mapped[int] = mapped_column(ForeignKey("instruction.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_by: Mapped[str | None] = mapped_column(String(64))
+    pushed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(String(200))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.cases.award_reports import export_award_list, print_award_list, totals
 from app.cases.awards import AwardRegister, AwardService, advance
+from app.cases.clue_handovers import HandoverRegister, HandoverService
 from app.cases.clues import (
     REPORTER_FIELDS,
     ClueRegister,
@@ -37,6 +38,7 @@ from app.cases.clues import (
     set_reporter,
 )
 from app.cases.commendations import CommendationRegister, CommendationService
+from app.cases.interviews import InterviewRegister, InterviewService, print_interview
 from app.core.validation import ValidationError
 from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.jobs import run_job
@@ -277,8 +279,45 @@ class CluesView(QWidget):
         )  # fmt: skip
 
 
+class InterviewsView(QWidget):
+    """The 约谈 records, each printable as the 约谈记录 for both sides to sign."""
+
+    def __init__(
+        self, engine: Engine, user: str | None, ask_pdf, open_file, **options: Any
+    ) -> None:
+        super().__init__()
+        self.engine, self.ask_pdf, self.open_file = engine, ask_pdf, open_file
+        self.inform = options.get("inform", inform_with_message_box)
+        self.records = RegisterView(
+            InterviewRegister(engine), InterviewService(engine, user), **options
+        )
+        self.print_button = QPushButton("打印约谈记录…")
+        self.print_button.clicked.connect(self.print_record)
+        self.records.add_action(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("先在“表彰与批评”中登记类别为“约谈”的一条，再在这里记录约谈经过。"))
+        layout.addWidget(self.records)
+
+    def print_record(self) -> None:
+        """Print the selected record and open it."""
+        record_id = self.records.selected_id()
+        if record_id is None:
+            self.inform(self, "约谈记录", "请先选择一条约谈记录")
+            return
+        path = self.ask_pdf(self, "打印约谈记录", str(Path.home() / f"约谈记录{record_id}.pdf"))
+        if not path:
+            return
+        try:
+            print_interview(self.engine, record_id, path)
+        except (ValidationError, OSError) as exc:
+            self.inform(self, "约谈记录", str(exc))
+            return
+        self.open_file(path)
+
+
 class AwardsTab(QWidget):
-    """Sub-tabs 奖励, 举报线索, 表彰与批评."""
+    """Sub-tabs 奖励, 举报线索, 线索移交 (to the police), 表彰与批评, 约谈记录."""
 
     def __init__(
         self,
@@ -293,20 +332,33 @@ class AwardsTab(QWidget):
         super().__init__()
         self.awards = AwardsView(engine, user, ask_step, ask_pdf, open_file, **options)
         self.clues = CluesView(engine, user, **options)
+        self.handovers = RegisterView(
+            HandoverRegister(engine), HandoverService(engine, user), **options
+        )
+        self.clues.clues.recordsChanged.connect(self.handovers.refresh)
         self.commendations = RegisterView(
             CommendationRegister(engine), CommendationService(engine, user), **options
         )
         newest_first(self.commendations, "issued_on")
+        self.interviews = InterviewsView(engine, user, ask_pdf, open_file, **options)
+        self.commendations.recordsChanged.connect(self.interviews.records.refresh)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.awards, "奖励")
         self.tabs.addTab(self.clues, "举报线索")
+        self.tabs.addTab(self.handovers, "线索移交")
         self.tabs.addTab(self.commendations, "表彰与批评")
+        self.tabs.addTab(self.interviews, "约谈记录")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
     def show_target(self, subtab: str | None, filters: dict[str, Any]) -> None:
-        """An overview link: overdue rectifications of criticism."""
+        """An overview link: overdue rectifications of criticism, or clues without feedback."""
+        if subtab == "约谈记录":
+            self.tabs.setCurrentWidget(self.interviews)
+        if subtab == "线索移交":
+            self.tabs.setCurrentWidget(self.handovers)
+            self.handovers.filter_bar.set_values(filters)
         if subtab == "表彰与批评":
             self.tabs.setCurrentWidget(self.commendations)
             self.commendations.filter_bar.set_values(filters)

@@ -1,5 +1,6 @@
 """劝阻案例: the case register (the person picked from the resident register or typed in), each
-case's dissuaders and attachments, the figures with a chart, and the fraud-type list."""
+case's dissuaders and attachments, the register of fraud cases that happened (发案登记, 逐案倒查),
+the figures with a chart, and the fraud-type list."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.cases.dissuasion import CaseRegister, CaseService
 from app.cases.fraud_types import FraudTypeRegister, FraudTypeService
+from app.cases.incidents import IncidentRegister, IncidentService
 from app.core.validation import ValidationError
 from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.register.register_view import RegisterView, ask_xlsx_path, inform_with_message_box
@@ -56,7 +58,7 @@ class CaseRegisterView(RegisterView):
 
 
 class CasesTab(QWidget):
-    """Sub-tabs 劝阻案例 (with dissuaders and attachments), 统计, 诈骗类型."""
+    """Sub-tabs 劝阻案例 (with dissuaders and attachments), 发案登记 (逐案倒查), 统计, 诈骗类型."""
 
     def __init__(
         self,
@@ -100,8 +102,12 @@ class CasesTab(QWidget):
         self.fraud_types = RegisterView(
             FraudTypeRegister(engine), FraudTypeService(engine, user), **options
         )
+        self.incidents = RegisterView(
+            IncidentRegister(engine), IncidentService(engine, user), **options
+        )
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "劝阻案例")
+        self.tabs.addTab(self.incidents, "发案登记")
         self.tabs.addTab(self.figures, "统计")
         self.tabs.addTab(self.fraud_types, "诈骗类型")
         layout = QVBoxLayout(self)
@@ -111,6 +117,7 @@ class CasesTab(QWidget):
         self.cases.model.modelReset.connect(self._case_selected)
         self.cases.recordsChanged.connect(self._case_selected)
         self.fraud_types.recordsChanged.connect(self.cases.refresh)
+        self.fraud_types.recordsChanged.connect(self.incidents.refresh)
 
     def _case_selected(self) -> None:
         case_id = self.cases.selected_id()
@@ -121,6 +128,10 @@ class CasesTab(QWidget):
         """An overview link: the cases, filtered (e.g. those awaiting award proposals)."""
         if subtab == "统计":
             self.tabs.setCurrentWidget(self.figures)
+            return
+        if subtab == "发案登记":
+            self.tabs.setCurrentWidget(self.incidents)
+            self.incidents.filter_bar.set_values(filters)
             return
         self.tabs.setCurrentIndex(0)
         if filters:

@@ -1,4 +1,5 @@
-"""组织架构: the leading group, villages and grids, the three-tier publicity groups, contacts."""
+"""组织架构: the leading group, villages and grids, the three-tier publicity groups, the
+sub-centre's people (分中心), the units' 治理员, contacts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.records import RecordNotFound
+from app.org.centre import (
+    CentreStaffRegister,
+    CentreStaffService,
+    GovernorRegister,
+    GovernorService,
+)
 from app.org.people import PersonRegister, PersonService
 from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.register.register_view import RegisterView
@@ -26,7 +33,7 @@ CONTACTS_NOTE = (
 
 
 class OrgTab(QWidget):
-    """Sub-tabs 领导小组, 村居与网格, 三级宣传群, 联系人."""
+    """Sub-tabs 领导小组, 村居与网格, 三级宣传群, 分中心, 治理员, 联系人."""
 
     recordsChanged = Signal()
 
@@ -51,6 +58,12 @@ class OrgTab(QWidget):
         self.grids = GridsPanel(engine, user, **grid_options, **options)
         self.publicity_groups = PublicityGroupsPanel(engine, user, **options)
         self.contacts = RegisterView(PersonRegister(engine), PersonService(engine, user), **options)
+        self.centre = RegisterView(
+            CentreStaffRegister(engine), CentreStaffService(engine, user), **options
+        )
+        self.governors = RegisterView(
+            GovernorRegister(engine), GovernorService(engine, user), **options
+        )
         contacts_page = QWidget()
         contacts_layout = QVBoxLayout(contacts_page)
         contacts_layout.setContentsMargins(9, 6, 0, 0)
@@ -65,6 +78,8 @@ class OrgTab(QWidget):
         self.tabs.addTab(self.leading_group, "领导小组")
         self.tabs.addTab(self.grids, "村居与网格")
         self.tabs.addTab(self.publicity_groups, "三级宣传群")
+        self.tabs.addTab(self.centre, "分中心")
+        self.tabs.addTab(self.governors, "治理员")
         self.tabs.addTab(contacts_page, "联系人")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -100,3 +115,6 @@ class OrgTab(QWidget):
             self.tabs.setCurrentIndex(titles.index(subtab))
         if subtab == "村居与网格" and filters:
             self.grids.grids.filter_bar.set_values(filters)
+        views = {"分中心": self.centre, "治理员": self.governors}
+        if subtab in views:
+            views[subtab].filter_bar.set_values(filters)

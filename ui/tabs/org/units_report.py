@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.vocab import UNIT_KINDS
+from app.org.deadlines import FIELDS as DEADLINE_FIELDS
+from app.org.deadlines import deadlines_of, save_deadlines
 from app.org.unit_roles import (
     MissingRoles,
     missing_roles_document,
@@ -28,6 +30,7 @@ from app.org.unit_roles import (
     write_missing_roles_xlsx,
 )
 from ui.jobs import run_job
+from ui.register.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -73,9 +76,21 @@ class MissingRolesView(QWidget):
         self.export_button.clicked.connect(self.export)
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.clicked.connect(self.refresh)
+        # the year's dates (app.org.deadlines): after them, what is missing is overdue
+        self.deadline = QLabel()
+        self.deadline_button = QPushButton("报送时限…")
+        self.deadline_button.setToolTip("设置各年度四员报送、二级宣传群建成的截止日期")
+        self.deadline_button.clicked.connect(self.edit_deadlines)
+        self.dialog: FormDialog | None = None
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        for button in (self.print_button, self.export_button, self.refresh_button):
+        top.addWidget(self.deadline)
+        for button in (
+            self.deadline_button,
+            self.print_button,
+            self.export_button,
+            self.refresh_button,
+        ):
             top.addWidget(button)
         hint = QLabel("双击一个单位，填写它的四员。")
         layout = QVBoxLayout(self)
@@ -101,6 +116,28 @@ class MissingRolesView(QWidget):
                 self.table.setItem(r, c, item)
         self.print_button.setEnabled(True)
         self.export_button.setEnabled(bool(self.rows))
+        due = deadlines_of(self.engine, self.today.year).roles_by
+        if due is None:
+            self.deadline.setText(f"{self.today.year}年未设报送时限")
+        else:
+            late = "，已逾期" if self.today > due and self.rows else ""
+            self.deadline.setText(f"报送截止：{due.year}年{due.month}月{due.day}日{late}")
+        self.deadline.setStyleSheet("color: #c0392b;" if "逾期" in self.deadline.text() else "")
+
+    def edit_deadlines(self) -> None:
+        """The form of this year's dates; saving stores them and shows them."""
+        current = deadlines_of(self.engine, self.today.year)
+        values = {"year": current.year, "roles_by": current.roles_by,
+                  "groups_by": current.groups_by}  # fmt: skip
+
+        def save(raw: dict) -> None:
+            save_deadlines(self.engine, raw)
+            self.refresh(self.today)
+
+        self.dialog = FormDialog(
+            DEADLINE_FIELDS, save, title="报送时限", values=values, parent=self
+        )
+        self.dialog.open()
 
     def names(self) -> list[str]:
         """The units listed, in order."""

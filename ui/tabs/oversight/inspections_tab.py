@@ -1,4 +1,5 @@
-"""督导考核: inspections, callback sampling, monthly case figures and the 双降 view."""
+"""督导考核: inspections, callback sampling, instructions and their receipt, monthly case figures
+and the 双降 view."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ui.register.register_view import RegisterView
 from ui.tabs.oversight.assessment import AssessmentView
 from ui.tabs.oversight.callbacks import CallbacksView
 from ui.tabs.oversight.dual_decline import DualDeclineView
+from ui.tabs.oversight.instructions import InstructionsView
 from ui.tabs.oversight.titles import TitlesView
 
 if TYPE_CHECKING:
@@ -35,7 +37,8 @@ def ask_year_month(parent: QWidget) -> tuple[int, int] | None:
 
 
 class InspectionsTab(QWidget):
-    """Sub-tabs 督导检查, 电话回访抽查, 月度发案, 双降, 无诈创建, 年度考核 (`options`: to each)."""
+    """Sub-tabs 督导检查, 电话回访抽查, 指令签收, 月度发案, 双降, 无诈创建, 年度考核 (`options`: to
+    each)."""
 
     def __init__(
         self,
@@ -53,6 +56,7 @@ class InspectionsTab(QWidget):
             InspectionRegister(engine), InspectionService(engine, user), **options
         )
         self.callbacks = CallbacksView(engine, user, **options)
+        self.instructions = InstructionsView(engine, user, **options)
         self.case_stats = RegisterView(
             CaseStatRegister(engine), CaseStatService(engine, user), **options
         )
@@ -69,6 +73,7 @@ class InspectionsTab(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.inspections, "督导检查")
         self.tabs.addTab(self.callbacks, "电话回访抽查")
+        self.tabs.addTab(self.instructions, "指令签收")
         self.tabs.addTab(self.case_stats, "月度发案")
         self.tabs.addTab(self.dual_decline, "双降")
         self.tabs.addTab(self.titles, "无诈创建")
@@ -106,6 +111,9 @@ class InspectionsTab(QWidget):
             if self.tabs.tabText(index) == subtab:
                 self.tabs.setCurrentIndex(index)
                 widget = self.tabs.widget(index)
+                if hasattr(widget, "show_filters"):
+                    widget.show_filters(filters)
+                    return
                 view = getattr(widget, "calls", widget)
                 if isinstance(view, RegisterView):
                     view.filter_bar.set_values(filters)
