@@ -238,6 +238,7 @@ class _Planner:
         self.writes: list[Write] = []
         # uuids that will exist at the office once the writes are done (for references)
         self.coming: dict[str, set[str]] = {t.name: set() for t in tables.SYNCED}
+        self.added: dict[str, set[str]] = {t.name: set() for t in tables.SYNCED}
 
     def plan(self) -> list[Write]:
         with self.opened.engine.connect() as field_conn:
@@ -311,13 +312,14 @@ class _Planner:
         household = fresh.get("household_id")
         if (
             household
-            and household not in self.coming["household"]
+            and household not in self.added["household"]
             and tables.deleted_uuids(self.office, "household", [household])
         ):
             self._conflict("parent_deleted", spec, record.uuid, {"household_id"}, None, None,
                            fresh, write)  # fmt: skip
             return
         self.coming[spec.name].add(record.uuid)
+        self.added[spec.name].add(record.uuid)
         self.writes.append(write)
 
     def _number_taken(self, number: str) -> bool:
@@ -497,11 +499,12 @@ def _merge(engine, opened: _Opened, dry_run: bool, take_field: set[int], user) -
                     applier.apply(conflict.write)
                     result.taken_from_field += 1
             applier.finish()
-            audit.record(
-                session, "import", None, None,
-                f"外勤包 {result.package_id}：新增{sum(result.added.values())}，"
-                f"更新{sum(result.updated.values())}，冲突{len(result.conflicts)}",
-            )  # fmt: skip
+            if result.changed:  # a second import of the same package writes nothing at all
+                summary = (
+                    f"外勤包 {result.package_id}：新增{sum(result.added.values())}，"
+                    f"更新{sum(result.updated.values())}，冲突{len(result.conflicts)}"
+                )
+                audit.record(session, "import", None, None, summary)
             if dry_run:
                 raise _DryRun
     except _DryRun:
