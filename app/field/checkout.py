@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from app.core import audit
 from app.field import container, identity, tables
 from db.base import Base, utcnow
 from db.engine import make_engine, sqlite_url, unit_of_work
-from db.models import Grid, Setting, Unit
+from db.models import Grid, Household, Setting, Unit
 from db.schema import HEAD_REVISION, prepare_database, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,20 @@ class CheckoutResult:
     size: int
     grids: tuple[str, ...]
     counts: dict[str, int]
+
+
+def grid_choices(engine: Engine) -> list[tuple[str, int]]:
+    """Every live grid as `村居/网格`, with its number of live households, to choose from."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Unit.name, Grid.name, func.count(Household.id))
+            .join(Grid, Grid.village_id == Unit.id)
+            .outerjoin(Household, (Household.grid_id == Grid.id) & Household.deleted_at.is_(None))
+            .where(Grid.deleted_at.is_(None))
+            .group_by(Grid.id)
+            .order_by(Unit.sort_order, Unit.id, Grid.sort_order, Grid.id)
+        ).all()
+    return [(f"{village}/{grid}", count) for village, grid, count in rows]
 
 
 def find_grids(engine: Engine, wanted: Sequence[str]) -> list[GridChoice]:
