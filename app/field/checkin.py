@@ -239,6 +239,9 @@ class _Planner:
         # uuids that will exist at the office once the writes are done (for references)
         self.coming: dict[str, set[str]] = {t.name: set() for t in tables.SYNCED}
         self.added: dict[str, set[str]] = {t.name: set() for t in tables.SYNCED}
+        # what the office has, looked up once per table rather than once per record
+        self.known: dict[str, set[str]] = {}
+        self.deleted_households: set[str] = set()
 
     def plan(self) -> list[Write]:
         with self.opened.engine.connect() as field_conn:
@@ -267,6 +270,7 @@ class _Planner:
     def _plan_table(self, spec: tables.SyncedTable, field_rows: dict[str, tables.Record]) -> None:
         baseline = self.opened.baseline.get(spec.name, {})
         office_rows = tables.read_by_uuid(self.office, spec, sorted(field_rows))
+        self._look_up_references(spec, field_rows)
         for uuid, record in field_rows.items():
             fresh = tables.normalised(record.values)
             base = baseline.get(uuid)
@@ -279,12 +283,20 @@ class _Planner:
             else:
                 self._plan_changed(spec, record, fresh, base, office_record, office)
 
+    def _look_up_references(self, spec: tables.SyncedTable, field_rows) -> None:
+        for column, target in spec.refs.items():
+            wanted = {r.values[column] for r in field_rows.values() if r.values.get(column)}
+            known = self.known.setdefault(target, set())
+            known.update(tables.ids_by_uuid(self.office, target, wanted - known))
+            if target == "household":
+                self.deleted_households |= tables.deleted_uuids(self.office, target, wanted)
+
     def _missing_reference(self, spec: tables.SyncedTable, values: dict) -> str | None:
         for column, target in spec.refs.items():
             ref = values.get(column)
             if ref is None or ref in self.coming.get(target, ()):
                 continue
-            if not tables.ids_by_uuid(self.office, target, [ref]):
+            if ref not in self.known.get(target, ()):
                 what = LABELS.get(column, column)
                 return f"{_title(spec, values)}：引用的{what}在办公室数据库中不存在"
         return None
@@ -313,7 +325,7 @@ class _Planner:
         if (
             household
             and household not in self.added["household"]
-            and tables.deleted_uuids(self.office, "household", [household])
+            and household in self.deleted_households
         ):
             self._conflict("parent_deleted", spec, record.uuid, {"household_id"}, None, None,
                            fresh, write)  # fmt: skip
