@@ -27,16 +27,18 @@ from field_town import (  # noqa: F401
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
+from app.core.registers import RegisterQuery
 from app.field import container
 from app.field.checkin import import_package
 from app.field.checkout import export_package
 from app.field.identity import TOWNSHIP_KEY_KEY, township
 from app.field.laptop import field_info, open_package, pack_return
 from app.households.records import HouseholdService, ResidentService
+from app.households.register import HouseholdRegister
 from app.households.visits import save_visit
 from app.letters.status import sign_letter
 from db.base import utcnow
-from db.engine import unit_of_work
+from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import (
     Attachment,
     AuditLog,
@@ -49,6 +51,7 @@ from db.models import (
     Setting,
     Visit,
 )
+from db.schema import prepare_database
 
 TODAY = date.today()
 
@@ -134,6 +137,27 @@ def test_package_holds_its_grids_only_and_no_secret(office, tmp_path):
     info = field_info(laptop)
     assert info.grids == (grid,) and "外勤模式" in info.notice
     assert field_info(office) is None
+    laptop.dispose()
+
+
+def test_laptop_database_has_the_programs_schema_and_search(office, tmp_path):
+    grid = grid_labels(office)[0]
+    _, laptop = check_out(office, [grid], tmp_path, "laptop")
+    fresh = tmp_path / "fresh.sqlite"
+    prepare_database(sqlite_url(fresh))
+    fresh_engine = make_engine(sqlite_url(fresh))
+
+    def schema(engine):
+        with engine.connect() as conn:
+            return set(conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master").all())
+
+    assert schema(laptop) == schema(fresh_engine)
+    fresh_engine.dispose()
+    with laptop.connect() as conn:
+        head = conn.scalar(select(Household.head_name).order_by(Household.id).limit(1))
+    register = HouseholdRegister(laptop)
+    found = register.fetch(RegisterQuery(text=head), 0, 50)  # the search index was filled
+    assert head in [row.values[register.column_index("head_name")] for row in found]
     laptop.dispose()
 
 

@@ -20,10 +20,11 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -33,7 +34,7 @@ from app.field.checkout import BASELINE_KEY, PACKAGE_KEY, decode_baseline
 from app.field.laptop import check_revision
 from db.base import utcnow
 from db.engine import make_engine, sqlite_url, unit_of_work
-from db.models import Setting
+from db.models import AuditLog, Setting
 from db.schema import prepare_database
 
 log = logging.getLogger(__name__)
@@ -380,6 +381,7 @@ class _Applier:
         self.session, self.field_engine, self.package_id = session, field_engine, package_id
         self.conn = session.connection()
         self.ids: dict[str, dict[str, int]] = {}
+        self.user = session.info.get("user")
         self.households_visited: set[int] = set()
 
     def _id(self, table: str, uuid: str) -> int | None:
@@ -418,35 +420,65 @@ class _Applier:
             ).one()
         return dict(row._mapping)
 
-    def apply(self, write: Write) -> None:
-        table = tables.BY_NAME[write.table].table
-        values = self._local(write)
-        now = utcnow()
-        if write.is_insert:
-            values.update(self._heavy(write))
-            result = self.conn.execute(
-                insert(table).values(
-                    uuid=write.uuid, created_at=write.created_at or now, updated_at=now,
-                    changed_by=write.changed_by, **values,
-                )
-            )  # fmt: skip
-            self.ids.setdefault(write.table, {})[write.uuid] = result.inserted_primary_key[0]
-            action = "create"
-        else:
+    def apply(self, writes: list[Write]) -> None:
+        """Write records in batches of one table and one set of columns (executemany), in the
+        planned order, so that a record's references are written before it."""
+        for (name, inserting, _columns), group in groupby(
+            writes, key=lambda w: (w.table, w.is_insert, tuple(sorted(w.values)))
+        ):
+            group = list(group)
+            if inserting:
+                self._insert(name, group)
+            else:
+                self._update(name, group)
             self.conn.execute(
-                update(table)
-                .where(table.c.id == write.office_id)
-                .values(updated_at=now, changed_by=self.session.info.get("user"), **values)
-            )
-            action = "update"
-        if write.table == "visit":
-            household = values.get("household_id")
-            if household is None:
-                household = self.conn.scalar(
-                    select(table.c.household_id).where(table.c.id == write.office_id)
+                insert(AuditLog.__table__),
+                [
+                    {"at": utcnow(), "username": self.user, "table_name": name,
+                     "action": "create" if inserting else "update", "record_uuid": w.uuid,
+                     "detail": f"外勤包 {self.package_id}"}
+                    for w in group
+                ],
+            )  # fmt: skip
+
+    def _insert(self, name: str, group: list[Write]) -> None:
+        table, now = tables.BY_NAME[name].table, utcnow()
+        rows = [
+            {**self._local(w), **self._heavy(w), "uuid": w.uuid,
+             "created_at": w.created_at or now, "updated_at": now, "changed_by": w.changed_by}
+            for w in group
+        ]  # fmt: skip
+        self.conn.execute(insert(table), rows)
+        added = tables.ids_by_uuid(self.conn, name, [w.uuid for w in group])
+        self.ids.setdefault(name, {}).update(added)
+        if name == "visit":
+            self.households_visited.update(r["household_id"] for r in rows)
+
+    def _update(self, name: str, group: list[Write]) -> None:
+        table, now = tables.BY_NAME[name].table, utcnow()
+        columns = sorted(group[0].values)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("office_id_"))
+            .values({c: bindparam(f"{c}_") for c in [*columns, "updated_at", "changed_by"]})
+        )
+        rows = []
+        for w in group:
+            values = self._local(w)
+            row = {f"{c}_": values[c] for c in columns}
+            row.update(office_id_=w.office_id, updated_at_=now, changed_by_=self.user)
+            rows.append(row)
+        self.conn.execute(statement, rows)
+        if name == "visit":
+            ids = [w.office_id for w in group]
+            for start in range(0, len(ids), tables.CHUNK):
+                self.households_visited.update(
+                    self.conn.scalars(
+                        select(table.c.household_id).where(
+                            table.c.id.in_(ids[start : start + tables.CHUNK])
+                        )
+                    )
                 )
-            self.households_visited.add(household)
-        audit.record(self.session, action, write.table, write.uuid, f"外勤包 {self.package_id}")
 
     def finish(self) -> None:
         """Households with new or changed visits get their last visit date again."""
@@ -502,14 +534,13 @@ def _merge(engine, opened: _Opened, dry_run: bool, take_field: set[int], user) -
                     f"没有编号为{'、'.join(map(str, sorted(unknown)))}的冲突，未导入任何内容"
                 )
             applier = _Applier(session, opened.engine, result.package_id)
-            applier.prefetch(writes)
+            taken = [c.write for c in result.conflicts if c.number in take_field]
+            applier.prefetch(writes + taken)
+            applier.apply(writes)
             for write in writes:
-                applier.apply(write)
                 (result.added if write.is_insert else result.updated)[write.table] += 1
-            for conflict in result.conflicts:
-                if conflict.number in take_field:
-                    applier.apply(conflict.write)
-                    result.taken_from_field += 1
+            applier.apply(taken)
+            result.taken_from_field = len(taken)
             applier.finish()
             if result.changed:  # a second import of the same package writes nothing at all
                 summary = (

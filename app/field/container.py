@@ -76,7 +76,7 @@ def write_package(
     }  # fmt: skip
     header_bytes = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
     payload = _aesgcm(_derive(passphrase, salt)).encrypt(
-        nonce, zlib.compress(database, 6), header_bytes
+        nonce, zlib.compress(database, 1), header_bytes
     )
     body = MAGIC + len(header_bytes).to_bytes(4, "big") + header_bytes + payload
     mac = hmac.new(mac_key, body, hashlib.sha256).digest()

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -45,10 +46,7 @@ class SyncedTable:
     @property
     def compared(self) -> tuple[str, ...]:
         """The columns compared and written, references included (as uuids)."""
-        return tuple(
-            c.name for c in self.table.columns
-            if c.name not in BOOKKEEPING | self.derived | self.heavy
-        )  # fmt: skip
+        return _compared(self.name)
 
 
 # In the order records are added, so that a new record's references are added before it.
@@ -74,6 +72,15 @@ SYNCED: tuple[SyncedTable, ...] = (
     ),
 )  # fmt: skip
 BY_NAME = {t.name: t for t in SYNCED}
+
+
+@cache
+def _compared(name: str) -> tuple[str, ...]:
+    spec = BY_NAME[name]
+    return tuple(
+        c.name for c in spec.table.columns
+        if c.name not in BOOKKEEPING | spec.derived | spec.heavy
+    )  # fmt: skip
 
 
 @dataclass
