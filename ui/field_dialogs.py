@@ -232,6 +232,8 @@ class CheckinDialog(_PackageDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.layout_.addWidget(self.conflicts, 1)
         self.choices: dict[int, QComboBox] = {}
         self.checked = None
@@ -279,13 +281,16 @@ class CheckinDialog(_PackageDialog):
                 ) if index == 0 else ("", "", "", diff.label, diff.checkout, diff.office,
                                       diff.field)  # fmt: skip
                 for column, text in enumerate(cells):
-                    self.conflicts.setItem(row, column, QTableWidgetItem(text))
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(text)
+                    self.conflicts.setItem(row, column, item)
                 if index == 0:
                     choice = QComboBox()
                     choice.addItem("保留办公室的值", "office")
                     choice.addItem("采用外勤的值", "field")
                     self.conflicts.setCellWidget(row, len(self.COLUMNS) - 1, choice)
                     self.choices[conflict.number] = choice
+        self.conflicts.resizeRowsToContents()  # a long address or title wraps, not elides
         self.ok.setEnabled(True)
 
     def taken_from_field(self) -> list[int]:
