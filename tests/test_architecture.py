@@ -31,7 +31,8 @@ ALLOWED: dict[str, set[str]] = {
     "exchange": BASE | {"org", "households"},
     "oversight": BASE | DOMAIN,
     "demo": BASE | DOMAIN | {"oversight", "exchange", "storage"},
-    "cli": BASE | DOMAIN | {"oversight", "exchange", "storage", "demo"},
+    "field": BASE | {"storage"},
+    "cli": BASE | DOMAIN | {"oversight", "exchange", "storage", "demo", "field"},
 }
 
 

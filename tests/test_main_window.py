@@ -63,6 +63,7 @@ def test_menus_and_status_bar(qtbot, window, database):
         "新建数据库(&N)…",
         "打开数据库(&O)…",
         "备份数据库(&B)…",
+        "外勤包(&W)",
         "设置(&S)…",
         "退出(&X)",
     ]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), title)
         self.tabs.currentChanged.connect(self._ensure_tab)
         self.setCentralWidget(self.tabs)
+        self._show_field_mode()
         self._build_menus()
         self.db_label = QLabel()
         self.counts_label = QLabel()
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
             file_menu, "打开数据库(&O)…", self._open_database, QKeySequence.StandardKey.Open
         )
         self._action(file_menu, "备份数据库(&B)…", self._backup)
+        self._field_menu(file_menu.addMenu("外勤包(&W)"))
         file_menu.addSeparator()
         self._action(file_menu, "设置(&S)…", self._settings)
         file_menu.addSeparator()
@@ -152,6 +155,53 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(
             f"成员单位 {c['units']:,} 个　住户 {c['households']:,} 户　居民 {c['residents']:,} 人"
         )
+
+    # -- field packages (ui/field_dialogs.py) --------------------------------------------------
+    def _show_field_mode(self) -> None:
+        """On a laptop's database: say so above the tabs, and which grids it holds."""
+        from app.field.laptop import field_info
+
+        self.field_info = field_info(self.database.engine)
+        self.field_notice = None
+        if self.field_info is None:
+            return
+        self.setWindowTitle(f"{self.windowTitle()}（外勤模式）")
+        self.field_notice = QLabel(self.field_info.notice)
+        self.field_notice.setWordWrap(True)
+        self.field_notice.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px;")
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.field_notice)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(holder)
+
+    def _field_menu(self, menu) -> None:
+        if self.field_info is None:
+            self._action(menu, "导出外勤包(&E)…", lambda: self._field_dialog("ExportDialog"))
+            self._action(menu, "导入返回包(&I)…", lambda: self._field_dialog("CheckinDialog"))
+            self._action(menu, "打开外勤包(&O)…", self._open_field_package)
+        else:
+            self._action(menu, "生成返回包(&R)…", self._return_package)
+
+    def _field_dialog(self, name: str) -> None:
+        from ui import field_dialogs
+
+        dialog = getattr(field_dialogs, name)(self.database.engine, self.user, self)
+        if dialog.exec():
+            self.refresh_status()
+
+    def _open_field_package(self) -> None:
+        from ui.field_dialogs import OpenPackageDialog
+
+        dialog = OpenPackageDialog(self)
+        if dialog.exec() and dialog.opened is not None:
+            self.openRequested.emit(dialog.opened)
+
+    def _return_package(self) -> None:
+        from ui.field_dialogs import ReturnDialog
+
+        ReturnDialog(self.database.engine, self).exec()
 
     # -- menu actions ----------------------------------------------------------------------------
     def _new_database(self) -> None:

@@ -39,6 +39,7 @@ AREAS: tuple[str, ...] = (
     "app.cli.inspections",
     "app.cli.households",
     "app.cli.coverage",
+    "app.cli.field",
 )
 
 # The nested command groups and their help: `wuzha import units …`, `wuzha print minutes …`
@@ -48,6 +49,7 @@ GROUPS = {
     "template": "生成导入模板",
     "print": "打印（生成PDF）",
     "stats": "统计数字",
+    "field": "外勤包：网格带到笔记本，走访记录带回",
 }
 
 
