@@ -129,6 +129,8 @@ def test_round_trip_through_the_gui(qtbot, office_database, tmp_path):
         qtbot.keyClick(tab.households.table, Qt.Key.Key_F2)
         dialog = tab.visit_dialog
         qtbot.waitUntil(dialog.isActiveWindow)
+        # the worker picks the 承诺书 outcome (Alt+6: 未提供); nothing is chosen for him
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
         assert "已保存第1户" in dialog.status.text()
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)

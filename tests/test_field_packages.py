@@ -263,7 +263,8 @@ def test_importing_twice_changes_nothing(office, tmp_path):
     h = households_of(office, grid)
     _, laptop = check_out(office, [grid], tmp_path, "laptop")
     save_visit(laptop, h[0], {"visited_on": TODAY, "mode": "in_person", "outcome": "visited",
-                              "notice_delivered": True}, user="worker")  # fmt: skip
+                              "notice_delivered": True, "commitment_result": "not_offered"},
+               user="worker")  # fmt: skip
     ResidentService(laptop, "worker", h[1]).create({"name": "新居民", "relation": "other"})
     household_service_update(laptop, h[2], address="新地址1号")
     returned = give_back(laptop, tmp_path, "laptop")
@@ -379,7 +380,8 @@ def test_two_laptops_on_the_same_grid_and_one_on_another(office, tmp_path):
     _, c = check_out(office, [second], tmp_path, "c")
     for laptop, household in ((a, h1[0]), (b, h1[1]), (c, h2[0])):
         save_visit(laptop, household, {"visited_on": TODAY, "mode": "in_person",
-                                       "outcome": "visited", "notice_delivered": True})  # fmt: skip
+                                       "outcome": "visited", "notice_delivered": True,
+                                       "commitment_result": "not_offered"})  # fmt: skip
     household_service_update(a, h1[2], notes="A写的")
     household_service_update(b, h1[2], notes="B写的")
     household_service_update(b, h1[3], size=5)
