@@ -276,7 +276,10 @@ class RegisterView(QWidget):
     # -- writes -----------------------------------------------------------------------------
     def _open_form(self, title: str, save: Callable[[dict[str, Any]], None], values: Any) -> None:
         assert self.service is not None
-        dialog = FormDialog(self.service.fields, save, title=title, values=values, parent=self)
+        dialog = FormDialog(
+            self.service.fields, save, title=title, values=values, parent=self,
+            ask_discard=self.ask,
+        )  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._form_closed)
         self.dialog = dialog

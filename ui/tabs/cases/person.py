@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.cases.people import find_residents, resident_label, resident_values
 from app.core.validation import ValidationError
 from ui.register.form_dialog import confirm_buttons
+from ui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -97,6 +98,7 @@ class ResidentPicker(QDialog):
         self.engine = engine
         self.setWindowTitle("从住户名册选择当事人")
         self.setMinimumSize(560, 380)
+        fit_to_screen(self)
         self.search = QLineEdit()
         self.search.setPlaceholderText("输入姓名、身份证号码开头或11位手机号")
         self.search.textChanged.connect(self.refresh)

@@ -45,6 +45,7 @@ from app.households.visits import (
     visit_defaults,
 )
 from ui.register.form_dialog import ERROR_STYLE, DateEdit, TagsEdit
+from ui.screen_fit import fit_to_screen, scrolling
 
 OUTCOMES = (("visited", "已走访"), ("nobody_home", "不在家"), ("refused", "拒绝"))
 COMMITMENTS = (("signed", "已签"), ("refused", "拒签"), ("not_offered", "未提供"))
@@ -107,6 +108,7 @@ class VisitDialog(QDialog):
         self.engine, self.user, self.inform, self.ask_photos = engine, user, inform, ask_photos
         self.setWindowTitle("登记走访")
         self.setMinimumWidth(720)
+        fit_to_screen(self)
         self.saved_count = 0
         self.photos: list[str] = []
         self.defaults: VisitDefaults | None = None
@@ -179,7 +181,9 @@ class VisitDialog(QDialog):
         for label, editor in self.editors.values():
             form.addRow(label, editor)
         form.addRow("照片", photo_row)
-        layout.addLayout(form)
+        body = QWidget()
+        body.setLayout(form)
+        layout.addWidget(scrolling(body), 1)  # a big household scrolls; the buttons stay
         self.outcome.group.buttonToggled.connect(self._outcome_changed)
 
         buttons = QHBoxLayout()
