@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
 
 from app import APP_TITLE, __version__
 from app.storage.database import Database
-from ui import window_state
+from ui import screen_fit, window_state
 from ui.jobs import BackgroundCall
 from ui.register.form_dialog import GuardedDialog
-from ui.screen_fit import available_rect, window_limit
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ class MainWindow(QMainWindow):
         self.database = database
         self.user = user
         self.setWindowTitle(f"{APP_TITLE} — {database.display_name}")
-        self.resize(window_state.PREFERRED_SIZE.boundedTo(window_limit(self)))
+        self.resize(window_state.PREFERRED_SIZE.boundedTo(screen_fit.window_limit(self)))
         self.tabs = QTabWidget()
         self._built: dict[int, QWidget] = {}
         for title, _factory in TABS:
@@ -124,7 +123,7 @@ class MainWindow(QMainWindow):
         if geometry is not None and self.restoreGeometry(geometry):
             self.show()
             return
-        area, limit = available_rect(self), window_limit(self)
+        area, limit = screen_fit.available_rect(self), screen_fit.window_limit(self)
         preferred = window_state.PREFERRED_SIZE
         if limit.width() < preferred.width() or limit.height() < preferred.height():
             self.showMaximized()

@@ -315,7 +315,7 @@ class FormDialog(GuardedDialog):
         body = QWidget()
         # what a subclass adds below the fields (e.g. the unit's 四员) goes here, to scroll too
         self.body_layout = QVBoxLayout(body)
-        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.body_layout.setContentsMargins(0, 0, 6, 0)  # a gap before the scroll bar
         self.general_error = _error_label()
         self.body_layout.addWidget(self.general_error)
         form = QFormLayout()
