@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
     QDialog,
+    QLabel,
     QScrollArea,
     QWidget,
 )
@@ -93,6 +94,10 @@ def problems_of(window: QWidget, area: QRect) -> list[str]:
         whole = button.visibleRegion().boundingRect() == button.rect()
         if not whole or not area.contains(_global_rect(button)):
             found.append(f"button {button.text()!r} at {_global_rect(button)} is cut off")
+    for label in window.findChildren(QLabel):
+        wrapped = label.isVisible() and label.wordWrap() and label.text()
+        if wrapped and label.height() < label.heightForWidth(label.width()):
+            found.append(f"label {label.text()[:20]!r} is too low for its lines")
     for scroll in window.findChildren(QScrollArea):
         body = scroll.widget()
         if scroll.isVisible() and body is not None and body.width() > scroll.viewport().width():
@@ -106,6 +111,8 @@ def with_every_error(dialog: QWidget) -> None:
         dialog.show_errors({"": "保存失败：请改正下面标红的各项。"} | {
             form_field.key: f"{form_field.label}不正确，请按说明填写（如：0571-88881234）"
             for form_field in dialog.fields
+            # a field the form hides (the case's resident_id, shown by a picker) is not typed in
+            if not dialog.editors[form_field.key].isHidden()
         })  # fmt: skip
 
 
