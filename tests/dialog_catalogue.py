@@ -285,6 +285,7 @@ def register_forms(window: Any) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     from ui.main_window import TABS
 
     tabs = {window.tab_widget(title): title for title, _ in TABS}
+    seen: dict[str, int] = {}
     for view in register_views(window):
         owner = view
         while owner is not None and owner not in tabs:
@@ -295,7 +296,10 @@ def register_forms(window: Any) -> Iterator[tuple[str, Callable[[], QWidget]]]:
             view.add_record()
             return view.dialog
 
-        yield f"{tab}-新增{view.noun}", open_form
+        name = f"{tab}-新增{view.noun}"
+        seen[name] = seen.get(name, 0) + 1
+        # the same register shown twice in a tab (走访记录 of a household and of all)
+        yield (name if seen[name] == 1 else f"{name}（{seen[name]}）"), open_form
 
 
 def tab_pages(window: Any) -> Iterator[tuple[str, list[tuple[QTabWidget, int]]]]:
