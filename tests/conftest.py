@@ -50,3 +50,26 @@ def engine(database_url):
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def settings_in_tmp(tmp_path_factory):
+    """QSettings (the main window's size, column widths) go to a temporary folder: a test never
+    writes the user's real settings."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def no_modal_discard_question(monkeypatch):
+    """A form asking 放弃修改？ with a real message box would wait forever offscreen: fail the
+    test instead. Tests answer the question through the dialog's injected `ask_discard`."""
+    from ui.register import form_dialog
+
+    def refuse(_parent, title: str, _text: str) -> bool:
+        pytest.fail(f"unexpected modal question {title!r}: inject ask_discard")
+
+    monkeypatch.setattr(form_dialog, "ask_discard_with_message_box", refuse)

@@ -16,7 +16,7 @@ from app.org.units import UnitService
 from db.engine import make_engine, sqlite_url, unit_of_work
 from db.models import Employee, Grid, Person, Unit, UnitRole
 from db.schema import prepare_database
-from ui.register.form_dialog import FormDialog
+from ui.register.form_dialog import DISCARD_TEXT, FormDialog
 from ui.tabs.org.unit_dialogs import UnitFormDialog
 from ui.tabs.org.units_tab import UnitsTab
 
@@ -274,7 +274,7 @@ def test_an_invalid_phone_is_explained_under_the_field(qtbot, tab):
     assert tab.units.model.count == 1  # nothing saved
 
 
-def test_a_required_field_left_empty_and_a_duplicate_name(qtbot, tab):
+def test_a_required_field_left_empty_and_a_duplicate_name(qtbot, tab, answers):
     dialog = open_form(qtbot, tab.units.add_button)
     click(qtbot, dialog.save_button)
     assert dialog.error_labels["name"].text() == "单位名称不能为空"
@@ -282,8 +282,10 @@ def test_a_required_field_left_empty_and_a_duplicate_name(qtbot, tab):
     fill_new_unit(qtbot, dialog, "清溪镇中心小学", "学校")
     click(qtbot, dialog.save_button)
     assert dialog.error_labels["name"].text() == "已有名为“清溪镇中心小学”的成员单位"
+    answers.replies.append(True)  # 放弃修改？ 是: the typing is thrown away, on purpose
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert answers.questions[-1] == DISCARD_TEXT
     assert tab.units.model.count == 1
 
 

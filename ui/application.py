@@ -76,7 +76,7 @@ def run_gui(db_path: Path | None) -> int:
         return 1
     controller = WindowController(database)
     install_excepthook(lambda: controller.window)
-    controller.window.show()
+    controller.window.show_on_screen()
     launched = os.environ.get(QUIT_AFTER_START_ENV)
     if launched:
 

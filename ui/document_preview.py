@@ -28,6 +28,7 @@ from app.documents.fonts import BUNDLED, default_fonts
 from app.documents.layout import Code, Dashed, Page, Picture, Rule, TextLine
 from app.documents.model import PageStyle
 from app.documents.render import qr_modules
+from ui.screen_fit import fit_to_screen
 
 _family: str | None = None
 
@@ -174,7 +175,8 @@ class PreviewDialog(QWidget):
 
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(title)
-        self.resize(720, 960)
+        self.resize(720, 960)  # an A4 page, as much of it as the screen allows
+        fit_to_screen(self)
         self.pages = pages
         self.index = 0
         self.preview = PagePreview()

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from app import APP_TITLE, __version__
 from app.storage.database import Database
+from ui import screen_fit, window_state
 from ui.jobs import BackgroundCall
+from ui.register.form_dialog import GuardedDialog
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ class MainWindow(QMainWindow):
         self.database = database
         self.user = user
         self.setWindowTitle(f"{APP_TITLE} — {database.display_name}")
-        self.resize(1200, 760)
+        self.resize(window_state.PREFERRED_SIZE.boundedTo(screen_fit.window_limit(self)))
         self.tabs = QTabWidget()
         self._built: dict[int, QWidget] = {}
         for title, _factory in TABS:
@@ -108,12 +110,50 @@ class MainWindow(QMainWindow):
         if hasattr(widget, "navigate"):
             widget.navigate.connect(self.show_target)
         self._built[index] = widget
+        window_state.restore_column_widths(window_state.settings(), title, widget)
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
         self.tabs.insertTab(index, widget, title)
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
+
+    def show_on_screen(self) -> None:
+        """Show the window as it was left (place, size, maximised); the first time maximised
+        on a laptop-sized screen, else at its preferred size in the middle of the screen."""
+        geometry = window_state.saved_geometry(window_state.settings())
+        if geometry is not None and self.restoreGeometry(geometry):
+            self.show()
+            return
+        area, limit = screen_fit.available_rect(self), screen_fit.window_limit(self)
+        preferred = window_state.PREFERRED_SIZE
+        if limit.width() < preferred.width() or limit.height() < preferred.height():
+            self.showMaximized()
+            return
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
+        self.show()
+
+    def save_state(self) -> None:
+        """Remember the window's place and size and every built tab's column widths."""
+        store = window_state.settings()
+        store.setValue(window_state.GEOMETRY_KEY, self.saveGeometry())
+        for index, widget in self._built.items():
+            window_state.save_column_widths(store, TABS[index][0], widget)
+        store.sync()
+
+    def closeEvent(self, event) -> None:
+        """Close the open forms first (each asks 放弃修改？ if it has changes), then remember
+        the window; a form the clerk keeps editing keeps the window open."""
+        for dialog in self.findChildren(GuardedDialog):
+            if dialog.isVisible():
+                dialog.reject()
+                if dialog.isVisible():
+                    event.ignore()
+                    return
+        self.save_state()
+        super().closeEvent(event)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -317,7 +357,7 @@ class WindowController:
         old_window, old_database = self.window, self.database
         self.database = database
         self.window = self._make_window(database)
-        self.window.show()
+        self.window.show_on_screen()
         old_window.close()
         old_window.deleteLater()
         old_database.close()

@@ -30,6 +30,7 @@ from app.core.validation import ValidationError
 from app.core.vocab import UNIT_KINDS
 from ui.imports.flow import Inform
 from ui.jobs import RunningJob, run_job
+from ui.screen_fit import fit_to_screen
 
 # A column of the preview: its header and how a planned row shows it.
 PreviewColumn = tuple[str, Callable[[Any], Any]]
@@ -60,6 +61,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(900, 560)
+        fit_to_screen(self)
         self.preview = preview
         self.mode: str | None = None
         planned = [("新增", row) for row in preview.creates] + [

@@ -40,6 +40,7 @@ from app.exchange.roster.report import write_report_xlsx, write_template_xlsx
 from ui.imports.roster_pages import ColumnsPage, FilePage, RowsPage
 from ui.jobs import RunningJob, run_job
 from ui.register.register_view import ask_with_message_box, ask_xlsx_path, inform_with_message_box
+from ui.screen_fit import fit_to_screen
 
 TITLE = "导入住户花名册"
 FILE_FILTER = "花名册 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
@@ -92,6 +93,7 @@ class HouseholdImportDialog(QDialog):
         self.wrote = False
         self.setWindowTitle(TITLE)
         self.resize(980, 620)
+        fit_to_screen(self)
 
         self.file_page = FilePage()
         self.columns_page = ColumnsPage()

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from app.core.registers import RegisterFilter, RegisterQuery
+from ui.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 250
-# Filters beyond these go on a second row.
-FIRST_ROW_FILTERS = 4
 
 
 class FilterBar(QWidget):
@@ -46,18 +45,13 @@ class FilterBar(QWidget):
         # Enter searches at once instead of waiting for the pause
         self.search.returnPressed.connect(self._emit_if_changed)
 
-        rows = QVBoxLayout(self)
-        rows.setContentsMargins(0, 0, 0, 0)
-        self._layout = QHBoxLayout()
-        self._layout.addWidget(self.search, 1)
+        # the filters wrap onto a second line when the window is narrow (入户走访 has seven)
+        self._layout = FlowLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.search)
         self._combo_at = self._layout.count()
-        self._layout.addStretch(2)
+        self._layout.add_trailing_space()
         self._layout.addWidget(self.count_label)
-        # a register with many filters (入户走访) puts the rest on a second row: a laptop is
-        # 1366 pixels wide
-        self._second = QHBoxLayout()
-        rows.addLayout(self._layout)
-        rows.addLayout(self._second)
         self._last = RegisterQuery()
         self._muted = False
         self._filters: tuple[RegisterFilter, ...] | None = None
@@ -73,10 +67,7 @@ class FilterBar(QWidget):
         self._muted = True
         for combo in self.combos.values():
             self._layout.removeWidget(combo)
-            self._second.removeWidget(combo)
             combo.deleteLater()
-        while self._second.count():  # the stretch after the second row's combos
-            self._second.takeAt(0)
         self.combos = {}
         for position, register_filter in enumerate(f for f in filters if f.choices is not None):
             combo = QComboBox()
@@ -92,13 +83,8 @@ class FilterBar(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(min(max(len(register_filter.label) + 2, 6), 12))
-            if position < FIRST_ROW_FILTERS:
-                self._layout.insertWidget(self._combo_at + position, combo)
-            else:
-                self._second.addWidget(combo)
+            self._layout.insertWidget(self._combo_at + position, combo)
             self.combos[register_filter.key] = combo
-        if self._second.count():
-            self._second.addStretch(1)
         self._muted = False
         self._emit_if_changed()
 

@@ -23,15 +23,19 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import OperationalError
 
 from app.core.validation import FormField, ValidationError, fen_to_yuan, split_tags
+from ui.screen_fit import fit_to_screen, scrolling
 
 SaveCallback = Callable[[dict[str, Any]], None]
+Ask = Callable[[QWidget, str, str], bool]
 
 ERROR_STYLE = "color: #c0392b;"
 REQUIRED_MARK = '<span style="color:#c0392b;">*</span>'
@@ -39,6 +43,12 @@ NO_CHOICE = "请选择…"
 # QDateEdit cannot be empty: its minimum date stands for "not filled in".
 EMPTY_DATE = QDate(1900, 1, 1)
 EMPTY_DATE_TEXT = "未填写"
+DISCARD_TITLE = "放弃修改？"
+DISCARD_TEXT = "填写的内容还没有保存。放弃这些修改并关闭吗？"
+DATABASE_BUSY = (
+    "数据库正忙（可能正在备份，或被其他程序使用），这次没有保存。"
+    "填写的内容都还在，请稍后再点“保存”。"
+)
 
 
 class DateEdit(QDateEdit):
@@ -222,10 +232,65 @@ def _error_label() -> QLabel:
     return label
 
 
-class FormDialog(QDialog):
+def ask_discard_with_message_box(parent: QWidget, title: str, text: str) -> bool:
+    """放弃修改？ with 继续编辑 as the default, so a stray Enter or Esc keeps the typing."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    discard = box.addButton("放弃修改", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("继续编辑", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+class GuardedDialog(QDialog):
+    """A dialog that asks 放弃修改？ before Esc, 取消 or the window's × throw typing away.
+
+    What the form held when first shown is remembered (`snapshot`); closing without saving asks
+    only when it differs. A dialog fits the screen when shown (see ui.screen_fit).
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, ask_discard: Ask | None = None) -> None:
+        super().__init__(parent)
+        self.ask_discard = ask_discard
+        self._pristine: Any = None
+        self._shown = False
+        fit_to_screen(self)
+
+    def snapshot(self) -> Any:
+        """What the clerk can change, comparable with ==; subclasses say what it is."""
+        return None
+
+    def mark_saved(self) -> None:
+        """What is in the form now counts as unchanged (after a save that keeps it open)."""
+        self._pristine = self.snapshot()
+
+    def has_changes(self) -> bool:
+        """Whether the form differs from what it showed when it opened (or was last saved)."""
+        return self._shown and self.snapshot() != self._pristine
+
+    def showEvent(self, event) -> None:
+        """Remember the form as it opens: subclasses fill it in after this class's __init__."""
+        if not self._shown:
+            self._shown = True
+            self.mark_saved()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        """Close without saving, after asking if anything was changed."""
+        ask = self.ask_discard or ask_discard_with_message_box
+        if self.has_changes() and not ask(self, DISCARD_TITLE, DISCARD_TEXT):
+            return
+        super().reject()
+
+
+class FormDialog(GuardedDialog):
     """A form over `fields`: 保存 calls `save(values)`, which raises ValidationError to refuse.
 
-    Esc or 取消 closes without saving; Ctrl+Enter saves from any field.
+    Ctrl+Enter saves from any field; Esc, 取消 or × close without saving, asking 放弃修改？
+    first when something was changed. The fields scroll when the form is taller than the
+    screen; the buttons stay below them, always visible. A refused save or a busy database
+    keeps the dialog open with everything typed.
     """
 
     def __init__(
@@ -236,8 +301,9 @@ class FormDialog(QDialog):
         title: str = "",
         values: Mapping[str, Any] | None = None,
         parent: QWidget | None = None,
+        ask_discard: Ask | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, ask_discard=ask_discard)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.fields = tuple(fields)
@@ -246,9 +312,12 @@ class FormDialog(QDialog):
         self.error_labels: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
 
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        # what a subclass adds below the fields (e.g. the unit's 四员) goes here, to scroll too
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.setContentsMargins(0, 0, 6, 0)  # a gap before the scroll bar
         self.general_error = _error_label()
-        layout.addWidget(self.general_error)
+        self.body_layout.addWidget(self.general_error)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for form_field in self.fields:
@@ -268,8 +337,12 @@ class FormDialog(QDialog):
             self.editors[form_field.key] = editor
             self.error_labels[form_field.key] = error
             self.labels[form_field.key] = label
-        layout.addLayout(form)
+        self.body_layout.addLayout(form)
+        self.body_layout.addStretch(1)
+        self.scroll_area = scrolling(body)
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll_area, 1)
         self.buttons, self.save_button = confirm_buttons("保存", self.save, self.reject)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.save_button.setToolTip("保存（Ctrl+Enter）")
@@ -281,6 +354,10 @@ class FormDialog(QDialog):
             self.set_values(values)
         if self.fields:
             self.editors[self.fields[0].key].setFocus()
+
+    def snapshot(self) -> Any:
+        """The form's values: closing asks when they changed."""
+        return self.values()
 
     def values(self) -> dict[str, Any]:
         """The raw values in the form, by field key (cleaning is the service's job)."""
@@ -299,6 +376,7 @@ class FormDialog(QDialog):
         if general:
             self.general_error.setText("\n".join(general))
             self.general_error.show()
+            self.scroll_area.ensureWidgetVisible(self.general_error)
         first_bad: QWidget | None = None
         for form_field in self.fields:
             message = errors.get(form_field.key)
@@ -308,6 +386,7 @@ class FormDialog(QDialog):
                 first_bad = first_bad or self.editors[form_field.key]
         if first_bad is not None:
             first_bad.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll_area.ensureWidgetVisible(first_bad)
             if isinstance(first_bad, QLineEdit):
                 first_bad.selectAll()
 
@@ -323,6 +402,12 @@ class FormDialog(QDialog):
             self._save(self.values())
         except ValidationError as exc:
             self.show_errors(exc.errors or {"": str(exc)})
+            return
+        except OperationalError as exc:
+            # "database is locked" after the busy timeout: the transaction was rolled back
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            self.show_errors({"": DATABASE_BUSY})
             return
         self.clear_errors()
         self.accept()

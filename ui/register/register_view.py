@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -30,6 +29,7 @@ from app.core.records import RecordNotFound, RecordService
 from app.core.registers import RegisterQuery, SqlRegister
 from app.core.validation import ValidationError
 from app.sheets.register_export import export_register_xlsx
+from ui.flow_layout import FlowLayout
 from ui.jobs import RunningJob, ShowError, run_job
 from ui.register.filter_bar import FilterBar
 from ui.register.form_dialog import FormDialog
@@ -141,11 +141,12 @@ class RegisterView(QWidget):
         self.export_button.setToolTip("把当前搜索和筛选出的全部记录导出为 Excel 文件")
         self.refresh_button.setToolTip("重新读取数据库（F5）")
         writable = self.service is not None
-        row = QHBoxLayout()
+        # wraps onto a second line in a narrow window rather than widening the tab
+        row = FlowLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):
             button.setVisible(writable)
             row.addWidget(button)
-        row.addStretch(1)
+        row.add_trailing_space()
         row.addWidget(self.export_button)
         row.addWidget(self.refresh_button)
         self._button_row = row
@@ -276,7 +277,10 @@ class RegisterView(QWidget):
     # -- writes -----------------------------------------------------------------------------
     def _open_form(self, title: str, save: Callable[[dict[str, Any]], None], values: Any) -> None:
         assert self.service is not None
-        dialog = FormDialog(self.service.fields, save, title=title, values=values, parent=self)
+        dialog = FormDialog(
+            self.service.fields, save, title=title, values=values, parent=self,
+            ask_discard=self.ask,
+        )  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._form_closed)
         self.dialog = dialog

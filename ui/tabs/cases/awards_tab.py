@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,7 +41,7 @@ from app.cases.interviews import InterviewRegister, InterviewService, print_inte
 from app.core.validation import ValidationError
 from ui.document_preview import ask_pdf_path, open_in_viewer
 from ui.jobs import run_job
-from ui.register.form_dialog import FormDialog, confirm_buttons
+from ui.register.form_dialog import FormDialog, GuardedDialog, confirm_buttons
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -55,7 +54,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-class StepDialog(QDialog):
+class StepDialog(GuardedDialog):
     """Who approves (or pays) an award, and on which day (today unless changed)."""
 
     def __init__(self, verb: str, parent: QWidget | None = None) -> None:
@@ -76,6 +75,10 @@ class StepDialog(QDialog):
         form.addRow(f"{verb}人", self.who)
         form.addRow(f"{verb}日期", self.day)
         form.addRow(buttons)
+
+    def snapshot(self) -> tuple:
+        """Who and when."""
+        return self.who.text(), self.day.date()
 
 
 def ask_step(parent: QWidget, verb: str) -> tuple[str, date] | None:
@@ -258,7 +261,9 @@ class CluesView(QWidget):
         def save(values: dict[str, Any]) -> None:
             set_reporter(self.engine, clue_id, values, self.user)
 
-        self.dialog = FormDialog(REPORTER_FIELDS, save, title="登记举报人（保密）", parent=self)
+        self.dialog = FormDialog(
+            REPORTER_FIELDS, save, title="登记举报人（保密）", parent=self, ask_discard=self.ask
+        )
         self.dialog.open()
 
     def reveal(self) -> None:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -37,7 +36,8 @@ from app.cases.awards import proposals_for_case, propose_for_case
 from app.cases.people import add_dissuader, dissuaders, remove_dissuader
 from app.core.validation import ValidationError, parse_yuan
 from app.org.people import person_choices
-from ui.register.form_dialog import confirm_buttons
+from ui.register.form_dialog import GuardedDialog, confirm_buttons
+from ui.screen_fit import scrolling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,14 +50,16 @@ def _message(exc: ValidationError) -> str:
     return "\n".join(exc.errors.values()) or str(exc)
 
 
-class ProposalDialog(QDialog):
+class ProposalDialog(GuardedDialog):
     """The awards a successful case proposes: one amount per dissuader, confirmed by the clerk."""
 
     def __init__(self, people: list[tuple[int, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("提出奖励（一案一奖）")
         self.amounts: dict[int, QLineEdit] = {}
-        form = QFormLayout()
+        body = QWidget()
+        form = QFormLayout(body)
+        form.setContentsMargins(0, 0, 0, 0)
         for person_id, name in people:
             edit = QLineEdit(DEFAULT_AWARD_YUAN)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -68,9 +70,13 @@ class ProposalDialog(QDialog):
         buttons, self.ok_button = confirm_buttons("提出奖励", self._check, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("金额为空的人员不提出奖励。确认后为“拟奖励”，审批后发放。"))
-        layout.addLayout(form)
+        layout.addWidget(scrolling(body), 1)  # a case with many dissuaders scrolls
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def snapshot(self) -> tuple:
+        """The amounts typed."""
+        return tuple(edit.text() for edit in self.amounts.values())
 
     def values(self) -> dict[int, int]:
         """Person id → amount in fen (empty amounts left out); ValueError on a bad amount."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.cases.people import find_residents, resident_label, resident_values
 from app.core.validation import ValidationError
 from ui.register.form_dialog import confirm_buttons
+from ui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,11 +49,17 @@ class ResidentLink(QWidget):
         self.clear_button = QPushButton("清除关联")
         self.pick_button.clicked.connect(self.choose)
         self.clear_button.clicked.connect(self.clear)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.label, 1)
+        # who is linked on a line of its own, the buttons below: beside the buttons the text
+        # wrapped into a narrow column (and a form row too low for it)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.label)
+        row = QHBoxLayout()
         row.addWidget(self.pick_button)
         row.addWidget(self.clear_button)
+        row.addStretch(1)
+        column.addLayout(row)
         self.editor.parentWidget().layout().insertWidget(0, self)
         self._show()
 
@@ -97,6 +104,7 @@ class ResidentPicker(QDialog):
         self.engine = engine
         self.setWindowTitle("从住户名册选择当事人")
         self.setMinimumSize(560, 380)
+        fit_to_screen(self)
         self.search = QLineEdit()
         self.search.setPlaceholderText("输入姓名、身份证号码开头或11位手机号")
         self.search.textChanged.connect(self.refresh)

@@ -56,6 +56,7 @@ from ui.tabs.households.visit_keys import (
     FormShortcuts,
     shortcuts_text,
 )
+from ui.screen_fit import fit_to_screen, scrolling
 
 OUTCOMES = (("visited", "已走访"), ("nobody_home", "不在家"), ("refused", "拒绝"))
 COMMITMENTS = (("signed", "已签"), ("refused", "拒签"), ("not_offered", "未提供"))
@@ -135,6 +136,7 @@ class VisitDialog(QDialog):
             self.last_message = "已是列表中的最后一户。"
         self.setWindowTitle("登记走访")
         self.setMinimumWidth(720)
+        fit_to_screen(self)
         self.saved_count = 0
         self.photos: list[str] = []
         self.defaults: VisitDefaults | None = None
@@ -218,7 +220,9 @@ class VisitDialog(QDialog):
         for key, (label, editor) in self.editors.items():
             form.addRow(f"{label}（Alt+{FIELD_KEYS[key]}{choice_keys.get(key, '')}）", editor)
         form.addRow("照片", photo_row)
-        layout.addLayout(form)
+        body = QWidget()
+        body.setLayout(form)
+        layout.addWidget(scrolling(body), 1)  # a big household scrolls; the buttons stay
         self.outcome.group.buttonToggled.connect(self._outcome_changed)
 
         buttons = QHBoxLayout()

@@ -13,7 +13,6 @@ from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,7 +30,15 @@ from app.documents import MissingGlyphError, default_fonts
 from app.documents.layout import layout_document
 from app.letters.templates import current_template, sample_letter
 from ui.document_preview import PagePreview
-from ui.register.form_dialog import ERROR_STYLE, DateEdit, confirm_buttons
+from ui.register.form_dialog import (
+    DISCARD_TEXT,
+    DISCARD_TITLE,
+    ERROR_STYLE,
+    DateEdit,
+    GuardedDialog,
+    ask_discard_with_message_box,
+    confirm_buttons,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -104,7 +111,7 @@ class SignaturePad(QWidget):
         return bytes(buffer.data())
 
 
-class SignatureDialog(QDialog):
+class SignatureDialog(GuardedDialog):
     """The signer signs on the pad; 保存 hands (name, date, png) to `save`."""
 
     def __init__(
@@ -141,6 +148,10 @@ class SignatureDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def snapshot(self) -> tuple:
+        """Signer, date and whether anything is drawn: a signature is not thrown away unasked."""
+        return self.signer.text(), self.signed_on.value(), self.pad.is_empty()
+
     def save(self) -> None:
         """Refuse an empty pad; otherwise save and close."""
         if self.pad.is_empty():
@@ -158,7 +169,7 @@ class SignatureDialog(QDialog):
         self.error.show()
 
 
-class ScanDialog(QDialog):
+class ScanDialog(GuardedDialog):
     """Attach a scan or photo of the signed paper: who signed, when, and the file; 保存 hands
     (name, date, path) to `save`, which may refuse it (not an image, over 20 MB)."""
 
@@ -200,6 +211,10 @@ class ScanDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def snapshot(self) -> tuple:
+        """Signer, date and the chosen file."""
+        return self.signer.text(), self.signed_on.value(), self.file.text()
+
     def browse(self) -> None:
         """Choose the file."""
         path = self._choose_file(self)
@@ -225,7 +240,7 @@ class ScanDialog(QDialog):
         self.error.show()
 
 
-class TemplateEditor(QDialog):
+class TemplateEditor(GuardedDialog):
     """Edit a letter's text on the left, see the letter on the right as you type."""
 
     def __init__(self, engine: Engine, user: str | None, parent: QWidget | None = None) -> None:
@@ -240,7 +255,8 @@ class TemplateEditor(QDialog):
         self.kind = QComboBox()
         for code, label in LETTER_KINDS.items():
             self.kind.addItem(label, code)
-        self.kind.currentIndexChanged.connect(self.load)
+        self.shown_kind = 0
+        self.kind.currentIndexChanged.connect(self._kind_changed)
         self.version = QLabel()
         self.text = QPlainTextEdit()
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -285,12 +301,28 @@ class TemplateEditor(QDialog):
         layout.addWidget(buttons)
         self.load()
 
+    def snapshot(self) -> str:
+        """The text being edited."""
+        return self.text.toPlainText()
+
+    def _kind_changed(self, index: int) -> None:
+        """Another kind of letter: edited text of this one is not replaced without asking."""
+        ask = self.ask_discard or ask_discard_with_message_box
+        if self.has_changes() and not ask(self, DISCARD_TITLE, DISCARD_TEXT):
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(self.shown_kind)
+            self.kind.blockSignals(False)
+            return
+        self.load()
+
     def load(self) -> None:
         """Show the current version of the chosen kind."""
         template = current_template(self.engine, self.kind.currentData())
+        self.shown_kind = self.kind.currentIndex()
         self.version.setText(f"当前为第{template.version}版")
         self.text.setPlainText(template.text)
         self.refresh_preview()
+        self.mark_saved()
 
     def refresh_preview(self) -> None:
         """Lay out the letter with sample values and show its first page, or what is wrong."""
@@ -320,3 +352,4 @@ class TemplateEditor(QDialog):
             self.error.setText("\n".join(exc.errors.values()))
             return
         self.version.setText(f"已保存为第{saved.version}版")
+        self.mark_saved()

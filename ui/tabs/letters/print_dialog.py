@@ -32,6 +32,7 @@ from app.letters.templates import LetterOptions
 from ui.document_preview import PreviewDialog
 from ui.jobs import run_job
 from ui.register.form_dialog import confirm_buttons
+from ui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -52,6 +53,7 @@ class PrintChoice(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("打印告知书、承诺书")
+        fit_to_screen(self)
         self.kind = QComboBox()
         for code, label in LETTER_KINDS.items():
             if code != "commitment_employee" or units:

@@ -155,8 +155,9 @@ class LeadingGroupPanel(QWidget):
 
     def _group_form(self, title: str, save: Callable[[dict], None], values: Any) -> None:
         dialog = FormDialog(
-            self.group_service.fields, save, title=title, values=values, parent=self
-        )
+            self.group_service.fields, save, title=title, values=values, parent=self,
+            ask_discard=self.members.ask,
+        )  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         self.dialog = dialog

@@ -174,8 +174,9 @@ class OrgRegisterView(RegisterView):
         factory = self.dialog_factory or ContactFormDialog
         contacts = self.contacts_of() if self.contacts_of is not None else []
         dialog = factory(
-            self.service.fields, save, title=title, values=values, parent=self, contacts=contacts
-        )
+            self.service.fields, save, title=title, values=values, parent=self,
+            contacts=contacts, ask_discard=self.ask,
+        )  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._form_closed)
         self.dialog = dialog

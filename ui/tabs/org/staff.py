@@ -191,6 +191,7 @@ class StaffSharesView(QWidget):
         super().__init__()
         self.engine = engine
         self.label = QLabel()
+        self.label.setWordWrap(True)  # one long sentence: it wraps in a narrow window
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.verticalHeader().hide()

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -32,7 +31,7 @@ from app.org.township_template import (
     available_templates,
     clean_villages,
 )
-from ui.register.form_dialog import ERROR_STYLE, FormDialog, confirm_buttons
+from ui.register.form_dialog import ERROR_STYLE, FormDialog, GuardedDialog, confirm_buttons
 from ui.tabs.org.registers import ContactPicker
 
 BAD_CELL_STYLE = "border: 1px solid #c0392b;"
@@ -105,9 +104,8 @@ class UnitFormDialog(FormDialog):
         outer.addWidget(box)
         outer.addLayout(buttons)
         outer.addWidget(self.people_error)
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertLayout(layout.count() - 1, outer)
+        # below the unit's fields, before the stretch: it scrolls with them
+        self.body_layout.insertLayout(self.body_layout.count() - 1, outer)
         people = list((values or {}).get("people") or [])
         for role in UNIT_ROLES:
             held = [p for p in people if p.get("role") == role] or [{}]
@@ -176,7 +174,7 @@ class UnitFormDialog(FormDialog):
                     edit.setStyleSheet("")
 
 
-class TownshipDialog(QDialog):
+class TownshipDialog(GuardedDialog):
     """Set up the member units from a plan's template: township name, template, villages."""
 
     def __init__(
@@ -224,6 +222,10 @@ class TownshipDialog(QDialog):
             signal.connect(self.update_preview)
         self.template.currentIndexChanged.connect(self.update_preview)
         self.update_preview()
+
+    def snapshot(self) -> tuple:
+        """The township, the template and the villages typed."""
+        return self.township.text(), self.template.currentIndex(), self.villages.toPlainText()
 
     def _args(self) -> tuple[str, str, list[str]]:
         return (

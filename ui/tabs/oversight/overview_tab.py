@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.navigation import Target
 from ui.charts import BarChart, Series
 from ui.jobs import BackgroundCall
+from ui.screen_fit import scrolling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -137,9 +138,13 @@ class OverviewTab(QWidget):
         lower.addLayout(overdue_box, 2)
         lower.addLayout(charts, 5)
 
+        body = QWidget()
+        content = QVBoxLayout(body)
+        content.addLayout(grid)
+        content.addLayout(lower, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        layout.addLayout(lower, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(body))  # on a low screen the charts scroll
         self.items: list[OverdueItem] = []
         # each refresh is numbered: an older answer arriving late never replaces a newer one
         self._generation = 0

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -32,14 +31,15 @@ from app.oversight.titles import (
     load_title,
     save_title,
 )
-from ui.register.form_dialog import ERROR_STYLE, DateEdit, confirm_buttons
+from ui.register.form_dialog import ERROR_STYLE, DateEdit, GuardedDialog, confirm_buttons
 from ui.register.register_view import RegisterView, ask_with_message_box
+from ui.screen_fit import scrolling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-class TitleDialog(QDialog):
+class TitleDialog(GuardedDialog):
     """One title: unit, kind, year, the checklist of its kind, evidence, status."""
 
     def __init__(
@@ -93,11 +93,24 @@ class TitleDialog(QDialog):
         form.addRow("命名日期", self.awarded_on)
         form.addRow("佐证材料", self.evidence)
         buttons, self.save_button = confirm_buttons("保存", self.save, self.reject)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addWidget(self.error)
+        fields.addLayout(form)
+        fields.addWidget(self.checklist)
+        fields.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.error)
-        layout.addLayout(form)
-        layout.addWidget(self.checklist)
+        layout.addWidget(scrolling(body), 1)  # a long checklist scrolls, 保存 stays in sight
         layout.addWidget(buttons)
+
+    def snapshot(self) -> tuple:
+        """Everything the clerk can change, the ticks of the checklist included."""
+        return (
+            self.unit.currentIndex(), self.kind.currentIndex(), self.year.value(),
+            self.status.currentIndex(), self.awarded_on.value(), self.evidence.toPlainText(),
+            tuple(box.isChecked() for box in self.boxes),
+        )  # fmt: skip
 
     def _fill_checklist(self, criteria: tuple[tuple[str, bool], ...]) -> None:
         for box in self.boxes:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.validation import ValidationError
 from app.publicity.activities import Photo, delete_photo, photos_of
+from ui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -47,6 +48,7 @@ class PhotosDialog(QDialog):
         self.ask = ask
         self.setWindowTitle(f"活动照片：{title}")
         self.resize(720, 480)
+        fit_to_screen(self)
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(THUMBNAIL)
