@@ -131,7 +131,7 @@ def build_stack(engine, folder: Path, dpi: int = 150, seed: int = 7) -> Stack:
     change_status(engine, [letter_ids["G"]], "void")
     photo = folder / "h-photo.png"
     Image.new("L", (60, 40), 200).save(photo)
-    sign_letter(engine, letter_ids["H"], "孙䶮", date.today(), scan=photo)
+    sign_letter(engine, letter_ids["H"], "周七", date.today(), scan=photo)
 
     prepare_database(sqlite_url(folder / "other.sqlite"))
     other = make_engine(sqlite_url(folder / "other.sqlite"))

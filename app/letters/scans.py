@@ -9,8 +9,9 @@ decode refuses the whole batch with a Chinese message. Nothing here writes to th
 `app.letters.scan_filing` decides what each page means and files them.
 
 Speed: a scanner's PDF page is one JPEG; it is decoded straight at about DECODE_DPI (JPEG's own
-reduced decoding, four times faster than rendering the page at full size), and only a page
-whose code is not found that way is rendered again at the scan's full resolution.
+reduced decoding, four times faster than rendering the page at full size). Only a page whose
+code is not found that way is looked at again: smoothed (scanner speckle breaks a module of a
+few pixels), then at the scan's full resolution.
 """
 
 from __future__ import annotations
@@ -204,6 +205,23 @@ def read_codes(image) -> tuple[tuple[str, ...], bool]:
     return texts, upside_down
 
 
+def _read_codes_harder(grey, full) -> tuple[tuple[str, ...], bool]:
+    """A code the first look missed: the scanner's speckle smoothed away (a grain of noise on a
+    module of four pixels breaks it), then every pixel the scanner took, smoothed too."""
+    from PIL import ImageFilter
+
+    smooth = ImageFilter.GaussianBlur(1)
+    for attempt in (
+        lambda: grey.filter(smooth),
+        full,
+        lambda: full().filter(smooth),
+    ):
+        codes, upside_down = read_codes(attempt())
+        if codes:
+            return codes, upside_down
+    return (), False
+
+
 def is_blank(grey) -> bool:
     """Whether a grey page holds nothing: no text, no code, only the scanner's noise."""
     small = grey.reduce(8)
@@ -362,8 +380,7 @@ def read_scans_job(paths: Sequence[Path | str]) -> Job[list[ScannedPage]]:
                 codes, upside_down = read_codes(grey)
                 blank = not codes and is_blank(grey)
                 if not codes and not blank:
-                    # a small or damaged code may need every pixel the scanner took
-                    codes, upside_down = read_codes(full())
+                    codes, upside_down = _read_codes_harder(grey, full)
                 pages.append(
                     ScannedPage(
                         index=len(pages), source=file.path.name, page_no=page_no, codes=codes,
