@@ -7,18 +7,20 @@ already signed with another scan)."""
 from __future__ import annotations
 
 import random
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 from PIL import Image, ImageChops
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core.progress import run_to_end
 from app.letters.printing import change_status, print_letters_job, sign_letter
 from db.engine import make_engine, sqlite_url, unit_of_work
-from db.models import Household, Letter, Unit
+from db.models import Attachment, AuditLog, Household, Letter, Unit
 from db.schema import prepare_database
 
 # Where the receipt's cut line is on an A4 letter page, as a share of its height (measured on
@@ -163,3 +165,38 @@ def build_stack(engine, folder: Path, dpi: int = 150, seed: int = 7) -> Stack:
         pages.append(blank(notices[0].size, rng) if image is None else scanned(image, angle, rng))
         expected.append(numbers[key] if key else None)
     return Stack(pages, expected, numbers, letter_ids, dpi)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Stack, Path]:
+    """A database with printed letters and a twelve-page scan of them (built once)."""
+    folder = tmp_path_factory.mktemp("stack")
+    url = sqlite_url(folder / "ledger.sqlite")
+    prepare_database(url)
+    engine = make_engine(url)
+    stack = build_stack(engine, folder)
+    engine.dispose()
+    return folder / "ledger.sqlite", stack, stack.save_pdf(folder / "扫描件.pdf")
+
+
+@pytest.fixture
+def ledger(built, tmp_path):
+    """The database of `built`, copied for one test, its engine, the stack and its PDF."""
+    source, stack, pdf = built
+    path = tmp_path / "ledger.sqlite"
+    shutil.copy(source, path)
+    engine = make_engine(sqlite_url(path))
+    yield engine, stack, pdf, path
+    engine.dispose()
+
+
+def snapshot(engine) -> tuple:
+    """Everything a filing could change: letters, attachments and the audit trail."""
+    with unit_of_work(engine) as s:
+        letters = s.execute(
+            select(Letter.id, Letter.status, Letter.signed_on, Letter.signer_name,
+                   Letter.scan_attachment_id, Letter.updated_at).order_by(Letter.id)
+        ).all()  # fmt: skip
+        attachments = s.scalar(select(func.count()).select_from(Attachment))
+        audit = s.scalar(select(func.count()).select_from(AuditLog))
+    return tuple(letters), attachments, audit

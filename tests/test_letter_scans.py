@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -14,10 +13,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+import scan_stack
 import zxingcpp
 from PIL import Image, ImageFilter
 from pypdf import PdfReader, PdfWriter
-from scan_stack import Stack, build_stack
 from sqlalchemy import func, select
 
 from app.core.progress import run_to_end
@@ -40,48 +39,13 @@ from app.letters.scan_filing import (
     summarize,
 )
 from app.letters.scans import read_scans_job
-from db.engine import make_engine, sqlite_url, unit_of_work
-from db.models import Attachment, AuditLog, Letter
-from db.schema import prepare_database
+from db.engine import unit_of_work
+from db.models import Attachment, Letter
 
 ROOT = Path(__file__).resolve().parent.parent
+built, ledger, snapshot = scan_stack.built, scan_stack.ledger, scan_stack.snapshot
 # Page 6 (index 5) lost its receipt and code; the clerk types the number printed at its top.
 TORN = 5
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Stack, Path]:
-    """A database with printed letters and a twelve-page scan of them (built once)."""
-    folder = tmp_path_factory.mktemp("stack")
-    url = sqlite_url(folder / "ledger.sqlite")
-    prepare_database(url)
-    engine = make_engine(url)
-    stack = build_stack(engine, folder)
-    engine.dispose()
-    return folder / "ledger.sqlite", stack, stack.save_pdf(folder / "扫描件.pdf")
-
-
-@pytest.fixture
-def ledger(built, tmp_path):
-    """The database of `built`, copied for one test, its engine, the stack and its PDF."""
-    source, stack, pdf = built
-    path = tmp_path / "ledger.sqlite"
-    shutil.copy(source, path)
-    engine = make_engine(sqlite_url(path))
-    yield engine, stack, pdf, path
-    engine.dispose()
-
-
-def snapshot(engine) -> tuple:
-    """Everything a filing could change: letters, attachments and the audit trail."""
-    with unit_of_work(engine) as s:
-        letters = s.execute(
-            select(Letter.id, Letter.status, Letter.signed_on, Letter.signer_name,
-                   Letter.scan_attachment_id, Letter.updated_at).order_by(Letter.id)
-        ).all()  # fmt: skip
-        attachments = s.scalar(select(func.count()).select_from(Attachment))
-        audit = s.scalar(select(func.count()).select_from(AuditLog))
-    return tuple(letters), attachments, audit
 
 
 def codes_in(content: bytes, mime: str) -> list[str]:
