@@ -42,12 +42,14 @@ MAX_BATCH_PAGES = 500
 # An A3 page at 600 dpi is 70 million pixels; more is not a scan of a letter.
 MAX_PAGE_PIXELS = 100_000_000
 DECODE_DPI = 150
-THUMBNAIL_HEIGHT = 900
+THUMBNAIL_HEIGHT = 900  # at most; a page is shrunk by a whole factor
 SCAN_FILE_TYPES = {**PDF_TYPES, **IMAGE_TYPES}
 # A page is blank when, shrunk to an eighth, fewer than this share of its pixels are darker
 # than INK_GREY: scanner noise averages out, a line of text does not.
 BLANK_INK_SHARE = 0.001
 INK_GREY = 200
+# Filters PDFium undoes around a JPEG it extracts (ReportLab wraps its JPEGs in ASCII85)
+SIMPLE_FILTERS = {"ASCIIHexDecode", "ASCII85Decode", "RunLengthDecode", "FlateDecode", "LZWDecode"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,10 @@ def read_codes(image) -> tuple[tuple[str, ...], bool]:
     """The texts of the QR codes on a page image, and whether the page lies upside down."""
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    # printed codes are dark on light, and a QR code is found at any angle without try_rotate
+    found = zxingcpp.read_barcodes(
+        image, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=False, try_invert=False
+    )
     texts = tuple(dict.fromkeys(code.text.strip() for code in found if code.text.strip()))
     upside_down = bool(found) and abs(found[0].orientation) > 90
     return texts, upside_down
@@ -232,10 +237,9 @@ def is_blank(grey) -> bool:
 def _thumbnail(grey, upside_down: bool) -> bytes:
     from PIL import Image
 
-    image = grey.rotate(180) if upside_down else grey
-    if image.height > THUMBNAIL_HEIGHT:
-        width = max(1, image.width * THUMBNAIL_HEIGHT // image.height)
-        image = image.resize((width, THUMBNAIL_HEIGHT), Image.Resampling.BILINEAR)
+    image = grey.reduce(max(1, -(-grey.height // THUMBNAIL_HEIGHT)))  # a box filter: fast
+    if upside_down:
+        image = image.transpose(Image.Transpose.ROTATE_180)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=70)
     return out.getvalue()
@@ -284,13 +288,13 @@ def _page_jpeg(page):
         return None
     picture = objects[0]
     try:
-        if picture.get_filters() != ["DCTDecode"]:
+        *outer, last = picture.get_filters() or [""]
+        if last != "DCTDecode" or not set(outer) <= SIMPLE_FILTERS:
             return None
-        data = io.BytesIO()
-        picture.extract(data, fb_format="jpg")
+        data = bytes(picture.get_data(decode_simple=True))
     except (pdfium.PdfiumError, ValueError, OSError):
         return None
-    return data.getvalue() or None
+    return data if data.startswith(b"\xff\xd8") else None
 
 
 def _grey_from_jpeg(content: bytes, page_width_pt: float):
