@@ -170,6 +170,27 @@ def test_skipped_pages_and_a_duplicate_typed_number_are_not_filed(ledger):
     assert summarize(decisions).skipped == 1
 
 
+def test_a_page_is_matched_by_its_one_letter_code_among_others():
+    from app.letters.scan_filing import LetterBook, LetterOnFile
+    from app.letters.scans import ScannedPage
+
+    number = "GZ2026-7F3A-000123"
+    letter = LetterOnFile(1, number, "notice", "printed", "王喆户（1号）", "王喆", False, None)
+    book = LetterBook("7F3A", {number: letter})
+
+    def page(index: int, *codes: str) -> ScannedPage:
+        return ScannedPage(index, "a.pdf", index + 1, codes, False, False, b"", None, str(index),
+                           date.today())  # fmt: skip
+
+    wechat = "https://u.wechat.com/abc"
+    pages = [page(0, wechat, number), page(1, wechat), page(2, number, "CN2026-7F3A-000001")]
+    decisions = decide(pages, book)
+    assert decisions[0].number == number
+    assert decisions[0].problem == "这一页超过20 MB，无法存为签字件，请降低扫描分辨率"
+    assert decisions[1].problem == f"二维码“{wechat}”不是本程序打印的文书编号"
+    assert decisions[2].problem == "一页上有2个二维码，无法确定是哪一份文书，请输入编号"
+
+
 def test_cancelling_the_filing_writes_nothing(ledger):
     engine, stack, pdf, _ = ledger
     before = snapshot(engine)

@@ -200,6 +200,15 @@ def _problem_of_number(number: str, book: LetterBook) -> str:
     return f"本数据库中没有编号为{number}的文书"
 
 
+def _code_number(codes: Sequence[str]) -> str | None:
+    """The number a page's codes give: its one letter number (another code on the paper, a
+    WeChat code on a receipt, does not count), or its only code to be reported as foreign."""
+    numbers = [c for c in codes if NUMBER.match(c)]
+    if len(numbers) == 1:
+        return numbers[0]
+    return codes[0] if len(codes) == 1 else None
+
+
 def _decide_page(
     page: ScannedPage, number: str | None, typed: bool, book: LetterBook, filed: dict[str, int]
 ) -> PageDecision:
@@ -210,7 +219,9 @@ def _decide_page(
         if page.blank:
             return skip(BLANK, "空白页")
         if len(page.codes) > 1:
-            return skip(UNREADABLE, f"一页上有{len(page.codes)}个二维码，请输入这一页的编号")
+            return skip(
+                UNREADABLE, f"一页上有{len(page.codes)}个二维码，无法确定是哪一份文书，请输入编号"
+            )
         return skip(UNREADABLE, "未找到二维码，请输入编号或跳过")
     letter = book.letters.get(number)
     if letter is None:
@@ -250,7 +261,7 @@ def decide(
     decisions = []
     for page in pages:
         text = normalise_number(typed.get(page.index) or "")
-        number = text or (page.codes[0] if len(page.codes) == 1 else None)
+        number = text or _code_number(page.codes)
         if page.index in skipped:
             letter = book.letters.get(number) if number else None
             decisions.append(
