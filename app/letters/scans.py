@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 MAX_SCAN_FILE_BYTES = 500 * 1024 * 1024
 MAX_BATCH_PAGES = 500
-# An A3 page at 600 dpi is 70 million pixels; more is not a scan of a letter.
-MAX_PAGE_PIXELS = 100_000_000
+# An A3 page at 600 dpi is 70 million pixels; more is not a scan of a letter (and Pillow
+# itself warns of a decompression bomb from 89 million).
+MAX_PAGE_PIXELS = 80_000_000
 DECODE_DPI = 150
 THUMBNAIL_HEIGHT = 900  # at most; a page is shrunk by a whole factor
 SCAN_FILE_TYPES = {**PDF_TYPES, **IMAGE_TYPES}
@@ -135,12 +136,13 @@ def _open_image(path: Path):
             image = Image.open(path)
             if image.width * image.height > MAX_PAGE_PIXELS:
                 image.close()
-                raise _refuse(path, "的图片太大（超过1亿像素），不是一页扫描件")
+                raise _refuse(path, "的图片太大（超过8000万像素），不是一页扫描件")
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:  # fmt: skip
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _refuse(path, "的图片太大（超过8000万像素），不是一页扫描件") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise _refuse(path, "无法解码，不是能识别的图片") from exc
     return image
 
