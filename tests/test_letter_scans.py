@@ -273,6 +273,10 @@ def _encrypted(source: Path, out: Path) -> Path:
             "“坏.png”无法解码，不是能识别的图片",
         ),
         (lambda pdf, tmp: _write(tmp / "名单.txt", "不是扫描件".encode()), "不是PDF或图片"),
+        (
+            lambda pdf, tmp: _huge(tmp / "巨大.png"),
+            "“巨大.png”的图片太大（超过8000万像素），不是一页扫描件",
+        ),
         (lambda pdf, tmp: _write(tmp / "空.pdf", b""), "“空.pdf”是空文件"),
         (lambda pdf, tmp: tmp / "不存在.pdf", "“不存在.pdf”无法读取"),
     ],
@@ -286,6 +290,11 @@ def test_a_bad_file_refuses_the_whole_batch(ledger, tmp_path, make, message):
     assert message in caught.value.errors[""]
     assert caught.value.errors[""].endswith("没有导入任何页面")
     assert snapshot(engine) == before
+
+
+def _huge(path: Path) -> Path:
+    Image.new("1", (9000, 9000), 1).save(path)  # 81 million pixels, a few kilobytes
+    return path
 
 
 def _write(path: Path, content: bytes) -> Path:
