@@ -1,6 +1,7 @@
 """A scanned stack of signed letters read and matched: how long, and how many pages matched.
 
 Usage: python bench/bench_scans.py [--pages 200] [--dpi 300] [--skew 10] [--noise 20] [--colour]
+                                  [--quality 60]
 
 Letters are printed by the program into a new database, each page rasterised at `--dpi` with
 scanner noise, skewed by a random angle up to `--skew` degrees, every fifth page turned upside
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -23,10 +25,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from common import CACHE, machine
 
 
-def build(folder: Path, pages: int, dpi: int, skew: float, noise: float, colour: bool) -> list:
+def build(
+    folder: Path, pages: int, dpi: int, skew: float, noise: float, colour: bool, quality: int
+) -> list:
     """Write the database and the scanned PDF into `folder`; each page's letter number."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageChops
+    from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
     from app.core.progress import run_to_end
@@ -54,6 +59,7 @@ def build(folder: Path, pages: int, dpi: int, skew: float, noise: float, colour:
     rng = random.Random(1)
     white = (255, 255, 255) if colour else 255
     # one page at a time, kept as its JPEG: 200 pages at 300 dpi would not fit in memory
+    rl_config.useA85 = 0  # the JPEGs as a scanner writes them, not a quarter bigger in ASCII85
     canvas = Canvas(str(folder / "stack.pdf"))
     for kind, chunk in (("notice", ids[:half]), ("commitment_household", ids[half:])):
         out = folder / f"{kind}.pdf"
@@ -69,7 +75,7 @@ def build(folder: Path, pages: int, dpi: int, skew: float, noise: float, colour:
             speckle = Image.eval(Image.effect_noise(page.size, noise), lambda v: min(255, v + 110))
             page = ImageChops.darker(page, speckle.convert(page.mode))
             jpeg = folder / f"page-{len(numbers) - len(pdf) + i + 1:04d}.jpg"  # a name each
-            page.save(jpeg, "JPEG", quality=75)
+            page.save(jpeg, "JPEG", quality=quality)
             width, height = page.width * 72 / dpi, page.height * 72 / dpi
             canvas.setPageSize((width, height))
             canvas.drawImage(str(jpeg), 0, 0, width, height)
@@ -90,6 +96,7 @@ def main() -> None:
     parser.add_argument("--skew", type=float, default=10)
     parser.add_argument("--noise", type=float, default=20, help="the speckle's sigma, 0-255")
     parser.add_argument("--colour", action="store_true")
+    parser.add_argument("--quality", type=int, default=60, help="JPEG quality of the scan")
     args = parser.parse_args()
 
     import shutil
@@ -101,12 +108,14 @@ def main() -> None:
 
     print(machine())
     mode = "colour" if args.colour else "grey"
-    folder = CACHE / f"scans-{args.pages}-{args.dpi}-{args.skew:g}-{args.noise:g}-{mode}"
+    folder = CACHE / (
+        f"scans-{args.pages}-{args.dpi}-{args.skew:g}-{args.noise:g}-{mode}-q{args.quality}"
+    )
     if not (folder / "numbers.txt").exists():
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         started = time.perf_counter()
-        build(folder, args.pages, args.dpi, args.skew, args.noise, args.colour)
+        build(folder, args.pages, args.dpi, args.skew, args.noise, args.colour, args.quality)
         print(f"stack built in {time.perf_counter() - started:.0f} s (cached in {folder})")
     numbers = (folder / "numbers.txt").read_text().split("\n")
     stack = folder / "stack.pdf"
@@ -130,6 +139,8 @@ def main() -> None:
         wrong = [d.page.page_no for d, n in zip(decisions, numbers, strict=True) if d.number != n]
         if wrong:
             print(f"not matched: pages {wrong}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory after reading: {peak:.0f} MB (the pages are held until filed)")
         started = time.perf_counter()
         result = run_to_end(file_scans_job(engine, pages))
         print(f"filed: {time.perf_counter() - started:.1f} s; {summarize(result.decisions).text}")
