@@ -38,7 +38,7 @@ from app.letters.scan_filing import (
     page_numbers,
     summarize,
 )
-from app.letters.scans import read_scans_job
+from app.letters.scans import load_scans, read_scans_job
 from db.engine import unit_of_work
 from db.models import Attachment, Letter
 
@@ -172,15 +172,16 @@ def test_skipped_pages_and_a_duplicate_typed_number_are_not_filed(ledger):
 
 def test_a_page_is_matched_by_its_one_letter_code_among_others():
     from app.letters.scan_filing import LetterBook, LetterOnFile
-    from app.letters.scans import ScannedPage
+    from app.letters.scans import ScanFile, ScannedPage
 
     number = "GZ2026-7F3A-000123"
     letter = LetterOnFile(1, number, "notice", "printed", "王喆户（1号）", "王喆", False, None)
     book = LetterBook("7F3A", {number: letter})
 
+    scan = ScanFile(Path("a.pdf"), "pdf", 3, date.today())
+
     def page(index: int, *codes: str) -> ScannedPage:
-        return ScannedPage(index, "a.pdf", index + 1, codes, False, False, b"", None, str(index),
-                           date.today())  # fmt: skip
+        return ScannedPage(index, scan, index + 1, codes, False, False, b"", str(index), 21 << 20)
 
     wechat = "https://u.wechat.com/abc"
     pages = [page(0, wechat, number), page(1, wechat), page(2, number, "CN2026-7F3A-000001")]
@@ -199,6 +200,25 @@ def test_cancelling_the_filing_writes_nothing(ledger):
     steps = [next(job) for _ in range(4)]  # three letters filed in the open transaction
     assert steps[-1].done == 3
     job.close()  # 取消
+    assert snapshot(engine) == before
+
+
+def test_a_scan_changed_after_the_preview_is_not_filed(ledger, tmp_path):
+    engine, stack, pdf, _ = ledger
+    before = snapshot(engine)
+    copy = tmp_path / "扫描件.pdf"
+    copy.write_bytes(pdf.read_bytes())
+    pages = run_to_end(read_scans_job([copy]))
+    # the clerk scans the stack again into the same file before pressing 导入
+    stack.pages[1].copy().save(copy, "PDF", resolution=stack.dpi)
+    with pytest.raises(ValidationError) as caught:
+        run_to_end(file_scans_job(engine, pages))
+    assert caught.value.errors[""] == (
+        "“扫描件.pdf”在识别后被修改、替换或移走，请重新选择扫描件导入，没有导入任何页面"
+    )
+    copy.unlink()
+    with pytest.raises(ValidationError, match="移走"):
+        run_to_end(file_scans_job(engine, pages))
     assert snapshot(engine) == before
 
 
@@ -234,11 +254,12 @@ def test_the_stack_as_image_files_is_read_and_stored_as_scanned(ledger, tmp_path
     assert pages[0].scanned_on == old
     assert default_signed_on(pages) == date.today()
     # a PNG or JPEG is stored as the scanner wrote it; a frame of a TIFF as a PNG of its own
-    assert pages[0].scan.content == images[0].read_bytes()
-    assert pages[0].scan.mime_type == "image/png"
-    assert pages[-1].scan.mime_type == "image/jpeg"
-    assert pages[13].scan.mime_type == "image/png" and pages[13].label == "stack.tiff 第2页"
-    assert codes_in(pages[13].scan.content, "image/png") == [stack.expected[1]]
+    stored = dict(load_scans([pages[0], pages[13], pages[-1]]))
+    assert stored[pages[0]].content == images[0].read_bytes()
+    assert stored[pages[0]].mime_type == "image/png"
+    assert stored[pages[-1]].mime_type == "image/jpeg"
+    assert stored[pages[13]].mime_type == "image/png" and pages[13].label == "stack.tiff 第2页"
+    assert codes_in(stored[pages[13]].content, "image/png") == [stack.expected[1]]
 
     result = run_to_end(file_scans_job(engine, pages))
     assert result.summary.matched == 6  # A, B, C, D, F, I; their second copies are duplicates

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.core.progress import Job, Progress
 from app.core.vocab import LETTER_KINDS, LETTER_STATUSES
 from app.letters.printing import PREFIX_KEY
-from app.letters.scans import ScannedPage
+from app.letters.scans import ScannedPage, load_scans
 from app.letters.status import sign_with_scan
 from app.letters.values import decode_values
 from db.engine import unit_of_work
@@ -236,7 +237,7 @@ def _decide_page(
         return skip(CONFLICT, f"编号{number}还没有打印", letter)
     if letter.has_signature or letter.scan_sha256 is not None:
         return skip(CONFLICT, f"编号{number}已签回，并且已有另一份签字件", letter)
-    if page.scan is None:
+    if page.too_big:
         return skip(CONFLICT, "这一页超过20 MB，无法存为签字件，请降低扫描分辨率", letter)
     filed[number] = page.index
     outcome = ADD_SCAN if letter.status == "signed" else FILE
@@ -304,12 +305,12 @@ def file_scans_job(
         decisions = decide(pages, book, typed, skipped)
         todo = [d for d in decisions if d.outcome in (FILE, ADD_SCAN)]
         yield Progress(0, len(todo), "正在存入签字件…")
-        for done, decision in enumerate(todo, start=1):
-            letter = session.get(Letter, decision.letter.id)
-            signer = letter.signer_name or decision.letter.name
-            caption = f"批量导入签字件：{decision.page.label}"
-            on = signed_on or decision.page.scanned_on
-            sign_with_scan(session, letter, signer, on, decision.page.scan, caption)
-            yield Progress(done, len(todo), f"正在存入签字件 {done}/{len(todo)}…")
+        with closing(load_scans([d.page for d in todo])) as scans:
+            for done, (decision, (page, scan)) in enumerate(zip(todo, scans, strict=True), 1):
+                letter = session.get(Letter, decision.letter.id)
+                signer = letter.signer_name or decision.letter.name
+                caption = f"批量导入签字件：{page.label}"
+                sign_with_scan(session, letter, signer, signed_on or page.scanned_on, scan, caption)
+                yield Progress(done, len(todo), f"正在存入签字件 {done}/{len(todo)}…")
         session.flush()
     return FilingResult(tuple(decisions), summarize(decisions))

@@ -67,20 +67,35 @@ class ScanFile:
 class ScannedPage:
     """One page of the batch as read: the codes found on it and what would be stored.
 
-    `scan` is the page as its own file (a one-page PDF cut from a PDF, the image itself or a
-    frame of a multi-page image as PNG); None when it is over the attachments' 20 MB.
+    What is stored is the page as its own file (a one-page PDF cut from a PDF, the image itself
+    or a frame of a multi-page image as PNG). Only its hash and size are kept here: a batch of
+    500 pages at 300 dpi is not held in memory; `load_scans` reads the pages again to file them.
     """
 
     index: int  # 0-based position in the batch
-    source: str  # the file's name
+    file: ScanFile
     page_no: int  # 1-based page of its file
     codes: tuple[str, ...]
     blank: bool
     upside_down: bool
     thumbnail: bytes  # JPEG, upright when the code says which way is up
-    scan: FileToAttach | None
-    sha256: str
-    scanned_on: date
+    sha256: str  # of the page as it would be stored
+    size: int
+
+    @property
+    def source(self) -> str:
+        """The file's name."""
+        return self.file.path.name
+
+    @property
+    def scanned_on(self) -> date:
+        """The day its file was scanned."""
+        return self.file.scanned_on
+
+    @property
+    def too_big(self) -> bool:
+        """Whether the page is over the 20 MB an attachment may have."""
+        return self.size > MAX_ATTACHMENT_BYTES
 
     @property
     def label(self) -> str:
@@ -341,39 +356,82 @@ def _pdf_pages(file: ScanFile) -> Iterator[tuple[int, object, object, bytes]]:
         pdf.close()
 
 
-def _image_pages(file: ScanFile) -> Iterator[tuple[int, object, object, bytes]]:
-    from PIL import ImageSequence
-
+def _open_frames(file: ScanFile):
+    """The image and, for a single PNG or JPEG, its bytes (stored as the scanner wrote them)."""
     image = _open_image(file.path)
+    single = getattr(image, "n_frames", 1) == 1 and image.format in ("JPEG", "PNG")
+    return image, (file.path.read_bytes() if single else None)
+
+
+def _frame_content(image, original: bytes | None, index: int) -> bytes:
+    if original is not None:
+        return original
+    image.seek(index)
+    out = io.BytesIO()
+    image.convert("L" if image.mode in ("1", "L", "I;16") else "RGB").save(out, "PNG")
+    return out.getvalue()
+
+
+def _image_pages(file: ScanFile) -> Iterator[tuple[int, object, object, bytes]]:
+    image, original = _open_frames(file)
     try:
-        original = file.path.read_bytes() if getattr(image, "n_frames", 1) == 1 else None
-        keep_original = original is not None and image.format in ("JPEG", "PNG")
-        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-            grey = frame.convert("L")
-            if keep_original:
-                scan = original
-            else:
-                out = io.BytesIO()
-                frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB").save(out, "PNG")
-                scan = out.getvalue()
-            yield number, grey, (lambda grey=grey: grey), scan
+        for index in range(getattr(image, "n_frames", 1)):
+            image.seek(index)
+            grey = image.convert("L")
+            content = _frame_content(image, original, index)
+            yield index + 1, grey, (lambda grey=grey: grey), content
     finally:
         image.close()
 
 
-def _scan_of(file: ScanFile, page_no: int, content: bytes) -> FileToAttach | None:
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        return None
+def _scan_of(file: ScanFile, page_no: int, content: bytes) -> FileToAttach:
     mime = file_type(content[:16], SCAN_FILE_TYPES) or "application/octet-stream"
     stem = file.path.stem[:200]
     ext = {"application/pdf": "pdf", "image/jpeg": "jpg"}.get(mime, "png")
     return FileToAttach(f"{stem}-第{page_no}页.{ext}", mime, content)
 
 
+def load_scans(pages: Sequence[ScannedPage]) -> Iterator[tuple[ScannedPage, FileToAttach]]:
+    """Each page as it is stored, read again from its file, in the order given (each file is
+    opened once for a run of its pages). ValidationError when a page is no longer what the
+    preview showed: its file was changed, replaced or moved away since it was read."""
+    current: ScanFile | None = None
+    handle, original = None, None
+    try:
+        for page in pages:
+            if page.file != current:
+                if handle is not None:
+                    handle.close()
+                    handle = None
+                current = page.file
+                try:
+                    if current.kind == "pdf":
+                        handle = _open_pdf(current.path)
+                    else:
+                        handle, original = _open_frames(current)
+                except (ValidationError, OSError) as exc:
+                    raise _changed(current) from exc
+            if current.kind == "pdf":
+                content = _pdf_page_scan(handle, page.page_no - 1, current.scanned_on)
+            else:
+                content = _frame_content(handle, original, page.page_no - 1)
+            if hashlib.sha256(content).hexdigest() != page.sha256:
+                raise _changed(current)
+            yield page, _scan_of(current, page.page_no, content)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _changed(file: ScanFile) -> ValidationError:
+    why = "在识别后被修改、替换或移走，请重新选择扫描件导入"
+    return ValidationError({"": f"“{file.path.name}”{why}，没有导入任何页面"})
+
+
 def read_scans_job(paths: Sequence[Path | str]) -> Job[list[ScannedPage]]:
     """Check the files (see `check_scan_files`), then read every page: its codes, whether it
-    is blank, a thumbnail and the page as it would be stored. Writes nothing; closing the job
-    stops it between pages."""
+    is blank, a thumbnail and the hash of the page as it would be stored. Writes nothing;
+    closing the job stops it between pages."""
     files = check_scan_files(paths)
     total = sum(f.pages for f in files)
     pages: list[ScannedPage] = []
@@ -389,11 +447,10 @@ def read_scans_job(paths: Sequence[Path | str]) -> Job[list[ScannedPage]]:
                     codes, upside_down = _read_codes_harder(grey, full)
                 pages.append(
                     ScannedPage(
-                        index=len(pages), source=file.path.name, page_no=page_no, codes=codes,
+                        index=len(pages), file=file, page_no=page_no, codes=codes,
                         blank=blank, upside_down=upside_down,
                         thumbnail=_thumbnail(grey, upside_down),
-                        scan=_scan_of(file, page_no, content),
-                        sha256=hashlib.sha256(content).hexdigest(), scanned_on=file.scanned_on,
+                        sha256=hashlib.sha256(content).hexdigest(), size=len(content),
                     )
                 )  # fmt: skip
                 yield Progress(len(pages), total, f"正在识别第{len(pages)}/{total}页…")
