@@ -140,7 +140,7 @@ def main() -> None:
         if wrong:
             print(f"not matched: pages {wrong}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory after reading: {peak:.0f} MB (the pages are held until filed)")
+        print(f"peak memory after reading: {peak:.0f} MB (with the build when it was not cached)")
         started = time.perf_counter()
         result = run_to_end(file_scans_job(engine, pages))
         print(f"filed: {time.perf_counter() - started:.1f} s; {summarize(result.decisions).text}")
