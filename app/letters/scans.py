@@ -1,5 +1,6 @@
 """Reading a stack of signed letters from the office scanner: each page rendered, its letter's
-QR code read, and the page kept as it will be stored as the letter's signed scan.
+QR code read, and the hash of the page as it will be stored as the letter's signed scan (the
+page itself is read again from its file when the batch is filed: see `load_scans`).
 
 A clerk scans the signed letters that came back by the stack, as multi-page PDFs or image
 files (200-300 dpi, grey or colour, pages skewed, upside down, blank, receipts torn off). Every
