@@ -1,13 +1,16 @@
-"""Commands that print letters: `print notices|commitments`, `print staff-commitments`."""
+"""Commands of the letters: `print notices|commitments`, `print staff-commitments`, and
+`import signed` (file a scanned stack of signed letters)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.main import open_database_of, write_error
+from app.cli.main import open_database_of, progress_printer, write_error
 
 if TYPE_CHECKING:
     from app.cli.main import CommandGroups
@@ -38,6 +41,20 @@ def add_commands(groups: CommandGroups) -> None:
     staff.add_argument("--unsigned", action="store_true", help="只打印尚未签订的职工")
     staff.add_argument("--out", type=Path, required=True, help="要写入的PDF文件")
     staff.set_defaults(handler=cmd_print_staff)
+    signed = groups.add(
+        "import", "signed", "导入签字件扫描件：按二维码把每一页归到对应的文书并标记已签回"
+    )
+    signed.add_argument("scans", nargs="+", type=Path, metavar="SCAN", help="扫描件（PDF或图片）")
+    signed.add_argument("--date", type=_day, help="签回日期 YYYY-MM-DD（默认：每个文件的扫描日期）")
+    signed.add_argument("--dry-run", action="store_true", help="只列出识别结果，不写入")
+    signed.set_defaults(handler=cmd_import_signed)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写成 YYYY-MM-DD") from exc
 
 
 def _print(args: argparse.Namespace, kind: str, ids: list[int], options) -> int:
@@ -90,3 +107,49 @@ def cmd_print_staff(args: argparse.Namespace) -> int:
     finally:
         database.close()
     return _print(args, "commitment_employee", ids, LetterOptions())
+
+
+def cmd_import_signed(args: argparse.Namespace) -> int:
+    """Read scanned signed letters, list every page that is not filed and why, then file the
+    matched ones in one transaction (or nothing with --dry-run)."""
+    from app.core.progress import run_to_end
+    from app.core.validation import ValidationError
+    from app.letters.scan_filing import (
+        SKIP,
+        decide,
+        file_scans_job,
+        look_up_letters,
+        page_numbers,
+        summarize,
+    )
+    from app.letters.scans import read_scans_job
+
+    if args.date is not None and args.date > date.today():
+        raise ValidationError({"": "签回日期不能晚于今天"})
+    pages = run_to_end(read_scans_job(args.scans), progress_printer())
+    database = open_database_of(args)
+    try:
+        if args.dry_run:
+            decisions = decide(pages, look_up_letters(database.engine, page_numbers(pages, {})))
+            summary = summarize(decisions)
+        else:
+            result = run_to_end(
+                file_scans_job(database.engine, pages, signed_on=args.date, user=getpass.getuser())
+            )
+            decisions, summary = list(result.decisions), result.summary
+    finally:
+        database.close()
+    for d in decisions:
+        if d.outcome == SKIP and d.problem:
+            print(f"  {d.page.label}：{d.problem}")
+    print(summary.text)
+    if args.dry_run:
+        print("试运行：没有写入。")
+    else:
+        print(f"已签回并存入签字件 {summary.matched} 份。")
+    if summary.unreadable:
+        print(
+            "无法识别的页面可在“承诺书与告知书 → 批量导入签字件…”中输入编号后导入。",
+            file=sys.stderr,
+        )
+    return 0

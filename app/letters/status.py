@@ -155,21 +155,48 @@ def sign_letter(
     scan_bytes = read_scan(scan) if scan is not None else b""
     with unit_of_work(engine, user) as session:
         letter = _letter(session, letter_id)
-        evidence_later = (
-            letter.status == "signed"
-            and letter.signature_png is None
-            and letter.scan_attachment_id is None
-        )
-        if evidence_later:
-            letter.signer_name = letter.signer_name or signer.strip()
-            audit.record(session, "update", "letter", letter.uuid, "signed copy added")
-        else:
-            _signed(session, letter, signer, signed_on)
         if signature_png is not None:
+            _signed_or_evidence_later(session, letter, signer, signed_on)
             letter.signature_png = signature_png
         else:
             scanned = FileToAttach(scan.name, file_type(scan_bytes), scan_bytes)
-            letter.scan_attachment_id = attach(session, "letter", letter.uuid, scanned).id
+            sign_with_scan(session, letter, signer, signed_on, scanned)
+
+
+def _signed_or_evidence_later(
+    session: Session, letter: Letter, signer: str, signed_on: date
+) -> None:
+    evidence_later = (
+        letter.status == "signed"
+        and letter.signature_png is None
+        and letter.scan_attachment_id is None
+    )
+    if evidence_later:
+        letter.signer_name = letter.signer_name or signer.strip()
+        audit.record(session, "update", "letter", letter.uuid, "signed copy added")
+    else:
+        _signed(session, letter, signer, signed_on)
+
+
+def sign_with_scan(
+    session: Session,
+    letter: Letter,
+    signer: str,
+    signed_on: date,
+    scan: FileToAttach,
+    caption: str | None = None,
+) -> None:
+    """Record a letter as 已签回 with a checked scan of its signed paper, in the caller's
+    transaction (a batch of scans is one transaction). A letter already 已签回 without a
+    signature or a scan (its paper collected on a visit) takes the scan and keeps its date.
+    ValidationError when the letter cannot be signed (作废, already signed with a signature or
+    a scan, not printed) or the date is after today."""
+    _check_date(signed_on, "签回日期")
+    has_evidence = letter.signature_png is not None or letter.scan_attachment_id is not None
+    if letter.status == "signed" and has_evidence:
+        raise ValidationError({"": f"编号{letter.number}已经签回，并且已有签字件"})
+    _signed_or_evidence_later(session, letter, signer, signed_on)
+    letter.scan_attachment_id = attach(session, "letter", letter.uuid, scan, caption).id
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from app.letters.printing import (
 )
 from app.letters.templates import LetterOptions
 from ui.document_preview import ask_pdf_path, open_in_viewer
+from ui.jobs import run_job
 from ui.register.register_view import (
     RegisterView,
     ask_with_message_box,
@@ -30,9 +31,19 @@ from ui.register.register_view import (
 )
 from ui.tabs.letters.dialogs import ScanDialog, SignatureDialog, TemplateEditor
 from ui.tabs.letters.print_dialog import PrintChoice, message_of, print_letter_batch
+from ui.tabs.letters.scan_import_dialog import ScanImportDialog, read_batch_job
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+
+def ask_scan_files(parent: QWidget) -> list[str]:
+    """Ask for the scanner's files of a stack of signed letters (several may be chosen)."""
+    paths, _ = QFileDialog.getOpenFileNames(
+        parent, "批量导入签字件：选择扫描件", "",
+        "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;所有文件 (*)",
+    )  # fmt: skip
+    return paths
 
 
 def ask_scan(parent: QWidget) -> str | None:
@@ -55,6 +66,7 @@ class LettersTab(QWidget):
         ask_pdf: Callable[[QWidget, str, str], str | None] = ask_pdf_path,
         open_file: Callable[[str], None] = open_in_viewer,
         ask_scan_file: Callable[[QWidget], str | None] = ask_scan,
+        ask_batch_files: Callable[[QWidget], list[str]] = ask_scan_files,
         **options: Any,
     ) -> None:
         super().__init__()
@@ -66,8 +78,9 @@ class LettersTab(QWidget):
         self.ask_pdf = ask_pdf
         self.open_file = open_file
         self.ask_scan_file = ask_scan_file
+        self.ask_batch_files = ask_batch_files
         self.letters = RegisterView(LetterRegister(engine), None, **options)
-        self.dialog: SignatureDialog | ScanDialog | TemplateEditor | None = None
+        self.dialog: SignatureDialog | ScanDialog | TemplateEditor | ScanImportDialog | None = None
         self.preview_window = None
         self.job = None
         self.buttons: dict[str, QPushButton] = {}
@@ -76,6 +89,7 @@ class LettersTab(QWidget):
             ("delivered", "标记送达", lambda: self.change("delivered")),
             ("sign", "签名签回…", self.sign_on_pad),
             ("scan", "附签字件…", self.attach_scan),
+            ("scan_batch", "批量导入签字件…", self.import_scans),
             ("refused", "拒签", lambda: self.change("refused")),
             ("void", "作废", lambda: self.change("void")),
             ("preview", "预览/直接打印", self.preview),
@@ -184,6 +198,27 @@ class LettersTab(QWidget):
 
         self.dialog = ScanDialog(row.values[0], row.values[2] or "", save, self.ask_scan_file, self)
         self.dialog.open()
+
+    def import_scans(self) -> None:
+        """Read a stack of scanned signed letters off the GUI thread, then preview it: every
+        page, its letter and its problem, before anything is filed."""
+        paths = self.ask_batch_files(self)
+        if not paths:
+            return
+
+        def preview(result: Any) -> None:
+            if isinstance(result, ValidationError):
+                self.inform(self, "批量导入签字件", message_of(result))
+                return
+            pages, book = result
+            self.dialog = ScanImportDialog(self.engine, self.user, pages, book, filed, self)
+            self.dialog.open()
+
+        def filed(result: Any) -> None:
+            self.letters.refresh()
+            self.inform(self, "批量导入签字件", f"{result.summary.text}。")
+
+        self.job = run_job(self, "识别签字件", lambda: read_batch_job(self.engine, paths), preview)
 
     def reprint(self) -> None:
         """Save the selected letter again: with the text it was printed with and its pad
