@@ -208,6 +208,63 @@ def _household_import(ctx: Context) -> QWidget:
 
 # Class name → how the program opens one. Each QDialog subclass of ui/ (and each window of its
 # own, like the print preview) must be here.
+def _field_export(ctx: Context) -> QWidget:
+    from ui.field_dialogs import ExportDialog
+
+    return ExportDialog(ctx.engine, USER, ctx.window, inform=_ignore)
+
+
+def _field_checkin(ctx: Context) -> QWidget:
+    from ui.field_dialogs import CheckinDialog
+
+    return CheckinDialog(ctx.engine, USER, ctx.window, inform=_ignore)
+
+
+def _field_open(ctx: Context) -> QWidget:
+    from ui.field_dialogs import OpenPackageDialog
+
+    return OpenPackageDialog(ctx.window, inform=_ignore)
+
+
+def _field_return(ctx: Context) -> QWidget:
+    from ui.field_dialogs import ReturnDialog
+
+    return ReturnDialog(ctx.engine, ctx.window, inform=_ignore)
+
+
+def _scan_import(ctx: Context) -> QWidget:
+    """The preview of a scanned stack: one page of a printed letter, read as the scanner's."""
+    from app.core.progress import run_to_end
+    from app.letters.scan_filing import look_up_letters, page_numbers
+    from app.letters.scans import read_scans_job
+    from ui.tabs.letters.scan_import_dialog import ScanImportDialog
+
+    number = ctx.scalar("SELECT number FROM letter WHERE status = 'printed' ORDER BY id LIMIT 1")
+    page = ctx.folder / "扫描.png"
+    _qr_page(number, page)
+    pages = run_to_end(read_scans_job([page]))
+    return ScanImportDialog(
+        ctx.engine,
+        USER,
+        pages,
+        look_up_letters(ctx.engine, page_numbers(pages, {})),
+        _ignore,
+        ctx.window,
+    )
+
+
+def _qr_page(text: str, path: Path) -> None:
+    """A white A4 page at 100 dpi with the letter's QR code in its corner."""
+    from PIL import Image
+
+    from app.documents.render import qr_modules
+
+    page = Image.new("L", (827, 1169), 255)
+    for x, y, w, h in qr_modules(text, 200):
+        page.paste(0, (int(600 + x), int(900 + 200 - y - h), int(600 + x + w), int(900 + 200 - y)))
+    page.save(path)
+
+
 DIALOGS: dict[str, Callable[[Context], QWidget]] = {
     "FormDialog": _settings,
     "UnitFormDialog": _unit_form,
@@ -226,13 +283,18 @@ DIALOGS: dict[str, Callable[[Context], QWidget]] = {
     "PhotosDialog": _photos,
     "ImportPreviewDialog": _import_preview,
     "HouseholdImportDialog": _household_import,
+    "ExportDialog": _field_export,
+    "CheckinDialog": _field_checkin,
+    "OpenPackageDialog": _field_open,
+    "ReturnDialog": _field_return,
+    "ScanImportDialog": _scan_import,
 }
 # More than one dialog of a class, each opened on its own (the other FormDialogs: registers').
 EXTRA_DIALOGS: dict[str, Callable[[Context], QWidget]] = {
     "FormDialog-reporter": _reporter,
 }
 # Classes that only serve as bases: never opened themselves.
-BASES = {"GuardedDialog"}
+BASES = {"GuardedDialog", "_PackageDialog"}
 WINDOW_BASES = {"QDialog", "QWizard", "QMessageBox"}
 
 

@@ -46,6 +46,7 @@ from app.letters.scan_filing import (
 from app.letters.scans import ScannedPage, read_scans_job
 from ui.jobs import run_job
 from ui.register.form_dialog import ERROR_STYLE, DateEdit, confirm_buttons
+from ui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -83,6 +84,7 @@ class ScanImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("批量导入签字件")
         self.resize(1360, 800)
+        fit_to_screen(self)  # on a 1366×768 laptop: the screen, not 1360×800
         self.engine, self.user, self.pages, self.book = engine, user, pages, book
         self._filed = filed
         self.typed: dict[int, str] = {}
