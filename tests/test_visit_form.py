@@ -422,3 +422,41 @@ def test_village_and_grid_are_kept_and_the_grids_follow_the_village(qtbot, engin
     assert bar.combos["grid"].currentData() == town["grid"]
     assert bar.combos["grid"].count() == 2
     assert again.households.model.count == 11
+
+
+def test_esc_asks_before_throwing_away_what_was_chosen(qtbot, tmp_path):
+    """放弃修改？ (issue 20) in the visit form: Esc on a household with nothing chosen closes at
+    once; with a choice made it asks, and 继续编辑 keeps the choice."""
+    from app.core.progress import run_to_end
+    from app.demo.township import build_demo
+    from app.storage.database import open_database
+    from ui.tabs.households.visit_dialog import VisitDialog
+
+    database = open_database(tmp_path / "d.sqlite")
+    run_to_end(build_demo(database.engine, 40, 1))
+    with database.engine.connect() as conn:
+        first = conn.exec_driver_sql("SELECT id FROM household ORDER BY id LIMIT 1").scalar()
+    asked: list[str] = []
+    answer = {"discard": False}
+
+    def ask(_parent, title, _text):
+        asked.append(title)
+        return answer["discard"]
+
+    dialog = VisitDialog(database.engine, "worker", first, inform=lambda *_: None, ask_discard=ask)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)  # nothing chosen: closes at once
+    assert asked == [] and not dialog.isVisible()
+    dialog.show()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
+    assert dialog.values()["commitment_result"] == "not_offered"  # 承诺书 未提供
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert asked == ["放弃修改？"] and dialog.isVisible()
+    assert dialog.values()["commitment_result"] == "not_offered"
+    answer["discard"] = True
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    database.close()

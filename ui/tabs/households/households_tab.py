@@ -56,6 +56,7 @@ class HouseholdsTab(QWidget):
         super().__init__()
         self.engine, self.user = engine, user
         self.inform = options.get("inform", inform_with_message_box)
+        self.ask_discard = options.get("ask")  # the visit form's 放弃修改？ (a message box if None)
         self.ask_photos = options.pop("ask_photos", ask_photo_paths)
         self.run_import = options.pop("run_import", _run_import)
         self.ask_pdf = options.pop("ask_pdf", None)
@@ -217,7 +218,7 @@ class HouseholdsTab(QWidget):
         self.shown_in_form = household_id
         dialog = VisitDialog(self.engine, self.user, household_id, inform=self.inform,
                              ask_photos=self.ask_photos, next_household=self.next_in_list,
-                             parent=self)  # fmt: skip
+                             parent=self, ask_discard=self.ask_discard)  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.householdShown.connect(self._follow_form)
         dialog.visitSaved.connect(self._visit_saved)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -47,7 +46,8 @@ from app.households.visits import (
     save_visit,
     visit_defaults,
 )
-from ui.register.form_dialog import ERROR_STYLE, DateEdit, TagsEdit
+from ui.register.form_dialog import ERROR_STYLE, Ask, DateEdit, GuardedDialog, TagsEdit
+from ui.screen_fit import scrolling
 from ui.tabs.households.visit_keys import (
     CHOICE_KEYS,
     FIELD_KEYS,
@@ -56,7 +56,6 @@ from ui.tabs.households.visit_keys import (
     FormShortcuts,
     shortcuts_text,
 )
-from ui.screen_fit import fit_to_screen, scrolling
 
 OUTCOMES = (("visited", "已走访"), ("nobody_home", "不在家"), ("refused", "拒绝"))
 COMMITMENTS = (("signed", "已签"), ("refused", "拒签"), ("not_offered", "未提供"))
@@ -104,12 +103,14 @@ class ChoiceRow(QWidget):
         button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
-class VisitDialog(QDialog):
+class VisitDialog(GuardedDialog):
     """Visits of one household after another; emits `visitSaved(household_id)` after each
     save and `householdShown(household_id)` whenever it shows a household.
 
     `next_household(id)` says which household follows (the tab passes the next row of its
-    list; without it, the next household of the grid not visited this year).
+    list; without it, the next household of the grid not visited this year). Esc, 取消 or ×
+    with something chosen for the household on screen ask 放弃修改？ first; each household
+    shown counts as unchanged until the worker changes it.
     """
 
     visitSaved = Signal(int)
@@ -125,8 +126,9 @@ class VisitDialog(QDialog):
         ask_photos: Callable[[QWidget], list[str]] = ask_photo_paths,
         next_household: Callable[[int], int | None] | None = None,
         parent: QWidget | None = None,
+        ask_discard: Ask | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, ask_discard=ask_discard)
         self.engine, self.user, self.inform, self.ask_photos = engine, user, inform, ask_photos
         if next_household is None:
             self.next_household = lambda current: next_unvisited(engine, current)
@@ -136,7 +138,6 @@ class VisitDialog(QDialog):
             self.last_message = "已是列表中的最后一户。"
         self.setWindowTitle("登记走访")
         self.setMinimumWidth(720)
-        fit_to_screen(self)
         self.saved_count = 0
         self.photos: list[str] = []
         self.defaults: VisitDefaults | None = None
@@ -341,6 +342,7 @@ class VisitDialog(QDialog):
         self._retab()
         self.keys.watch()  # the new APP boxes too
         self.outcome.focus_choice()
+        self.mark_saved()  # nothing chosen yet for this household
         self.householdShown.emit(household_id)
 
     def _retab(self) -> None:
@@ -371,6 +373,10 @@ class VisitDialog(QDialog):
             "risks_found": self.risks.text(), "follow_up_needed": self.follow_up.isChecked(),
             "notes": self.notes.text(),
         }  # fmt: skip
+
+    def snapshot(self) -> Any:
+        """What the worker can choose for the household on screen (see GuardedDialog)."""
+        return self.values(), self.app_residents(), tuple(self.photos)
 
     def app_residents(self) -> list[int]:
         """Residents newly ticked as having installed the APP."""
